@@ -1,0 +1,87 @@
+import type { MetricDefinition } from './types.js';
+
+/** Metrics read from Harbor's PostgreSQL database. SQL lives next to each collector. */
+export const databaseMetrics: readonly MetricDefinition[] = [
+  {
+    name: 'harbor_projects',
+    kind: 'gauge',
+    unit: '{project}',
+    help: 'Projects that are not deleted, by visibility (public or private).',
+    attributes: ['visibility'],
+    source: 'database',
+    collector: 'projects',
+    harborVersions: '2.10-2.15',
+    compat: [
+      {
+        set: 'harbor',
+        name: 'harbor_project_total',
+        kind: 'gauge',
+        labels: { visibility: 'public' },
+        values: { visibility: { public: 'true', private: 'false' } },
+      },
+      { set: 'seed', name: 'harbor_project_count_total', kind: 'gauge', labels: { visibility: 'type' } },
+    ],
+  },
+  {
+    name: 'harbor_project_repositories',
+    kind: 'gauge',
+    unit: '{repository}',
+    help: 'Repositories in the project.',
+    attributes: ['project'],
+    source: 'database',
+    collector: 'projects',
+    harborVersions: '2.10-2.15',
+    compat: [
+      {
+        set: 'harbor',
+        name: 'harbor_project_repo_total',
+        kind: 'gauge',
+        labels: { project: 'project_name' },
+      },
+    ],
+  },
+  {
+    name: 'harbor_database_up',
+    kind: 'gauge',
+    unit: '1',
+    help: "1 when Harbor's database answered the last refresh, else 0.",
+    attributes: [],
+    source: 'database',
+    collector: 'source',
+    harborVersions: '2.10-2.15',
+    compat: [{ set: 'seed', name: 'harbor_database_health', kind: 'gauge' }],
+  },
+  {
+    name: 'harbor_database_sessions',
+    kind: 'gauge',
+    unit: '{connection}',
+    help: "Connections (server sessions) to Harbor's database, by state and client application_name.",
+    attributes: ['state', 'application'],
+    source: 'database',
+    collector: 'database',
+    harborVersions: '2.10-2.15',
+    compat: [
+      { set: 'seed', name: 'harbor_database_connections', kind: 'gauge', dropAttributes: ['application'] },
+    ],
+  },
+  {
+    name: 'harbor_database_max_connections',
+    kind: 'gauge',
+    unit: '{connection}',
+    help: "The database server's max_connections, the budget Harbor and this exporter share.",
+    attributes: [],
+    source: 'database',
+    collector: 'database',
+    harborVersions: '2.10-2.15',
+  },
+  {
+    name: 'harbor_database_size_bytes',
+    kind: 'gauge',
+    unit: 'By',
+    help: "On-disk size of Harbor's database.",
+    attributes: [],
+    source: 'database',
+    collector: 'database',
+    harborVersions: '2.10-2.15',
+  },
+];

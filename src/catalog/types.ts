@@ -1,0 +1,48 @@
+/** Where a metric's values come from. `exporter` is the exporter's own state. */
+export type SourceName = 'database' | 'api' | 'kubernetes' | 'storage' | 'exporter';
+
+/**
+ * `gauge`: a value that goes up and down. `counter`: monotonic, published as a cumulative sum
+ * (Prometheus adds `_total`). `info`: a gauge fixed at 1 whose attributes carry the information.
+ */
+export type MetricKind = 'gauge' | 'counter' | 'info';
+
+/** A second name under which a metric is published for existing dashboards (`--compat=<set>`). */
+export interface CompatibilityName {
+  set: CompatibilitySet;
+  /** Name as the old exporter wrote it, including `_total` when it had one. */
+  name: string;
+  /** The old exporter's type; a counter published as a gauge keeps its old name as is. */
+  kind: 'gauge' | 'counter';
+  /** Old label name for each of this metric's attributes; attributes not listed keep their name. */
+  labels?: Readonly<Record<string, string>>;
+  /** Attributes the old exporter did not have; their series are summed away. */
+  dropAttributes?: readonly string[];
+  /** Old label values, per attribute: `{ visibility: { public: 'true' } }`. */
+  values?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Labels with fixed values that the old exporter added. */
+  constantLabels?: Readonly<Record<string, string>>;
+}
+
+export type CompatibilitySet = 'seed' | 'harbor';
+
+export interface MetricDefinition {
+  /** Prometheus-style name with the unit in it; counters without `_total` (the serializer adds it). */
+  name: string;
+  kind: MetricKind;
+  /** UCUM unit as OpenTelemetry writes it: `By`, `s`, `1`, `{repository}`. */
+  unit: string;
+  help: string;
+  attributes: readonly string[];
+  source: SourceName;
+  /** The collector that emits it (`--collector.<name>`). */
+  collector: string;
+  /** Harbor releases it was checked against, for the reference. */
+  harborVersions?: string;
+  compat?: readonly CompatibilityName[];
+}
+
+/** Prometheus' name for a metric as it appears on /metrics. */
+export function exposedName(definition: Pick<MetricDefinition, 'name' | 'kind'>): string {
+  return definition.kind === 'counter' ? `${definition.name}_total` : definition.name;
+}

@@ -1,0 +1,511 @@
+import type pg from 'pg';
+import { bulkInsert } from './bulk-insert.js';
+import { harborSchemaSql, type HarborRelease } from './harbor-schema.js';
+import { SeededRandom } from './random.js';
+
+export interface SyntheticHarborOptions {
+  seed?: number;
+  release?: HarborRelease;
+  /** Repositories in all, spread over the projects. */
+  repositories?: number;
+  projects?: number;
+  maxArtifactsPerRepository?: number;
+  maxTagsPerArtifact?: number;
+  /** Audit events (pushes and pulls) per repository on average. */
+  auditEventsPerRepository?: number;
+  robots?: number;
+  /** Fixed "now" so timestamps are reproducible. */
+  now?: Date;
+}
+
+/** What was generated, for the demo banner and quick sanity checks (tests count independently in SQL). */
+export interface SyntheticHarborSummary {
+  projects: number;
+  deletedProjects: number;
+  repositories: number;
+  artifacts: number;
+  tags: number;
+  blobs: number;
+  auditRows: number;
+  executions: number;
+  robots: number;
+}
+
+const DAY = 86_400_000;
+const JOB_KINDS = [
+  'GARBAGE_COLLECTION',
+  'RETENTION',
+  'SCAN_ALL',
+  'PURGE_AUDIT_LOG',
+  'SYSTEM_ARTIFACT_CLEANUP',
+] as const;
+const STATUSES = ['Success', 'Success', 'Success', 'Error', 'Stopped', 'Running'] as const;
+
+/**
+ * Creates Harbor's schema (for the given release) and fills it with a registry of the requested size. The same
+ * options always produce the same rows. Used by the demo, the tests and the benchmark.
+ */
+export async function seedSyntheticHarbor(
+  client: pg.ClientBase,
+  options: SyntheticHarborOptions = {},
+): Promise<SyntheticHarborSummary> {
+  const random = new SeededRandom(options.seed ?? 1);
+  const release = options.release ?? '2.15';
+  const repositoryCount = options.repositories ?? 60;
+  const projectCount = options.projects ?? Math.max(3, Math.ceil(repositoryCount / 20));
+  const maxArtifacts = options.maxArtifactsPerRepository ?? 4;
+  const maxTags = options.maxTagsPerArtifact ?? 3;
+  const auditPerRepository = options.auditEventsPerRepository ?? 6;
+  const robotCount = options.robots ?? 8;
+  const now = (options.now ?? new Date('2026-11-01T12:00:00Z')).getTime();
+  const at = (offsetMs: number) => new Date(now - offsetMs).toISOString();
+  const hasExt = release !== '2.10';
+
+  await client.query(harborSchemaSql(release));
+
+  // Projects: a few deleted ones keep their rows, renamed name#id, as Harbor does.
+  const projects: { id: number; name: string; deleted: boolean }[] = [];
+  const deletedProjects = Math.max(1, Math.floor(projectCount / 10));
+  for (let id = 1; id <= projectCount + deletedProjects; id++) {
+    const deleted = id > projectCount;
+    const base = id === 1 ? 'library' : `team-${String(id).padStart(4, '0')}`;
+    projects.push({ id, name: deleted ? `${base}-old#${id}` : base, deleted });
+  }
+  await bulkInsert(
+    client,
+    'project',
+    [
+      { name: 'project_id', type: 'int' },
+      { name: 'owner_id', type: 'int' },
+      { name: 'name', type: 'text' },
+      { name: 'deleted', type: 'bool' },
+      { name: 'creation_time', type: 'timestamp' },
+    ],
+    projects.map((project) => [project.id, 1, project.name, project.deleted, at(random.int(30, 900) * DAY)]),
+  );
+  await bulkInsert(
+    client,
+    'project_metadata',
+    [
+      { name: 'project_id', type: 'int' },
+      { name: 'name', type: 'text' },
+      { name: 'value', type: 'text' },
+    ],
+    projects.map((project) => [
+      project.id,
+      'public',
+      project.id === 1 || random.chance(0.3) ? 'true' : 'false',
+    ]),
+  );
+  const members: unknown[][] = [];
+  for (const project of projects) {
+    const count = random.int(1, 5);
+    for (let entity = 1; entity <= count; entity++) {
+      members.push([project.id, entity, entity % 4 === 0 ? 'g' : 'u', random.int(1, 5)]);
+    }
+  }
+  await bulkInsert(
+    client,
+    'project_member',
+    [
+      { name: 'project_id', type: 'int' },
+      { name: 'entity_id', type: 'int' },
+      { name: 'entity_type', type: 'text' },
+      { name: 'role', type: 'int' },
+    ],
+    members,
+  );
+
+  // Repositories, artifacts, tags, blobs. Deleted projects hold no repositories (Harbor requires that).
+  const live = projects.filter((project) => !project.deleted);
+  const repositories: unknown[][] = [];
+  const artifacts: unknown[][] = [];
+  const tags: unknown[][] = [];
+  const blobs: unknown[][] = [];
+  const projectBlobs = new Set<string>();
+  const artifactBlobs: unknown[][] = [];
+  const references: unknown[][] = [];
+  const scanReports: unknown[][] = [];
+  const auditRows: { projectId: number; operation: string; resource: string; time: number }[] = [];
+  const sharedLayers: { id: number; digest: string; size: number }[] = [];
+  let blobId = 0;
+  const newBlob = (size: number) => {
+    const blob = { id: ++blobId, digest: `sha256:${random.hex(64)}`, size };
+    blobs.push([blob.id, blob.digest, 'application/vnd.oci.image.layer.v1.tar+gzip', blob.size]);
+    return blob;
+  };
+  for (let index = 0; index < 5; index++) sharedLayers.push(newBlob(random.int(2, 80) * 1_000_000));
+
+  let artifactId = 0;
+  let tagId = 0;
+  for (let repositoryId = 1; repositoryId <= repositoryCount; repositoryId++) {
+    const project = live[(repositoryId - 1) % live.length]!;
+    const nested = random.chance(0.2) ? `apps/` : '';
+    const name = `${project.name}/${nested}service-${String(repositoryId).padStart(6, '0')}`;
+    repositories.push([repositoryId, name, project.id, random.int(0, 5000), at(random.int(1, 400) * DAY)]);
+    const artifactCount = random.int(1, maxArtifacts);
+    for (let n = 0; n < artifactCount; n++) {
+      const id = ++artifactId;
+      const digest = `sha256:${random.hex(64)}`;
+      const type = random.chance(0.9) ? 'IMAGE' : 'CHART';
+      const pushedAgo = random.int(1, 300) * DAY + random.int(0, DAY);
+      const pulled = random.chance(0.7) ? at(random.int(0, Math.floor(pushedAgo / 2))) : null;
+      const layers = [random.pick(sharedLayers), newBlob(random.int(1, 50) * 100_000)];
+      const config = newBlob(random.int(1, 20) * 100);
+      let size = config.size;
+      for (const layer of [config, ...layers]) {
+        projectBlobs.add(`${project.id}:${layer.id}`);
+        artifactBlobs.push([digest, layer.digest]);
+        if (layer !== config) size += layer.size;
+      }
+      artifacts.push([
+        id,
+        project.id,
+        name,
+        digest,
+        type,
+        pulled,
+        at(pushedAgo),
+        repositoryId,
+        'application/vnd.oci.image.manifest.v1+json',
+        'application/vnd.oci.image.manifest.v1+json',
+        size,
+        type === 'IMAGE'
+          ? 'application/vnd.oci.image.config.v1+json'
+          : 'application/vnd.cncf.helm.config.v1+json',
+      ]);
+      // The newest artifact always has a tag; older ones sometimes none (untagged).
+      const tagCount = n === 0 ? random.int(1, maxTags) : random.int(0, maxTags);
+      for (let t = 0; t < tagCount; t++) {
+        const tagName = n === 0 && t === 0 ? 'latest' : `v${n}.${t}.${random.int(0, 9)}`;
+        tags.push([++tagId, repositoryId, id, tagName, at(pushedAgo), pulled]);
+      }
+      if (random.chance(0.8)) {
+        const critical = random.int(0, 3);
+        scanReports.push([
+          `report-${id}`,
+          digest,
+          'scanner-trivy',
+          'application/vnd.security.vulnerability.report; version=1.1',
+          critical,
+          random.int(0, 8),
+          random.int(0, 20),
+          random.int(0, 30),
+          random.int(0, 5),
+          random.int(0, 2),
+          random.int(0, critical + 5),
+        ]);
+      }
+    }
+    // A multi-arch index on some repositories: its children are artifacts without tags.
+    if (random.chance(0.1) && artifactCount >= 2) {
+      references.push([artifactId, artifactId - 1, `sha256:${random.hex(64)}`, 'linux/arm64']);
+    }
+    const events = random.int(0, auditPerRepository * 2);
+    for (let event = 0; event < events; event++) {
+      const pull = random.chance(0.75);
+      auditRows.push({
+        projectId: project.id,
+        operation: pull ? 'pull' : 'create',
+        resource: `${name}:${pull ? 'latest' : `v${event}`}`,
+        time: now - random.int(0, 90) * DAY - random.int(0, DAY),
+      });
+    }
+  }
+  // Within a repository, tag names are unique: drop duplicates the random names produced.
+  const seenTags = new Set<string>();
+  const uniqueTags = tags.filter((tag) => {
+    const key = `${tag[1]}:${tag[3]}`;
+    if (seenTags.has(key)) return false;
+    seenTags.add(key);
+    return true;
+  });
+
+  await bulkInsert(
+    client,
+    'repository',
+    [
+      { name: 'repository_id', type: 'int' },
+      { name: 'name', type: 'text' },
+      { name: 'project_id', type: 'int' },
+      { name: 'pull_count', type: 'int' },
+      { name: 'creation_time', type: 'timestamp' },
+    ],
+    repositories,
+  );
+  const artifactColumns = [
+    { name: 'id', type: 'int' },
+    { name: 'project_id', type: 'int' },
+    { name: 'repository_name', type: 'text' },
+    { name: 'digest', type: 'text' },
+    { name: 'type', type: 'text' },
+    { name: 'pull_time', type: 'timestamp' },
+    { name: 'push_time', type: 'timestamp' },
+    { name: 'repository_id', type: 'int' },
+    { name: 'media_type', type: 'text' },
+    { name: 'manifest_media_type', type: 'text' },
+    { name: 'size', type: 'bigint' },
+    ...(release === '2.10' ? [] : [{ name: 'artifact_type', type: 'text' }]),
+  ];
+  await bulkInsert(
+    client,
+    'artifact',
+    artifactColumns,
+    release === '2.10' ? artifacts.map((row) => row.slice(0, 11)) : artifacts,
+  );
+  await bulkInsert(
+    client,
+    'tag',
+    [
+      { name: 'id', type: 'int' },
+      { name: 'repository_id', type: 'int' },
+      { name: 'artifact_id', type: 'int' },
+      { name: 'name', type: 'text' },
+      { name: 'push_time', type: 'timestamp' },
+      { name: 'pull_time', type: 'timestamp' },
+    ],
+    uniqueTags,
+  );
+  await bulkInsert(
+    client,
+    'artifact_reference',
+    [
+      { name: 'parent_id', type: 'int' },
+      { name: 'child_id', type: 'int' },
+      { name: 'child_digest', type: 'text' },
+      { name: 'platform', type: 'text' },
+    ],
+    references,
+  );
+  await bulkInsert(
+    client,
+    'blob',
+    [
+      { name: 'id', type: 'int' },
+      { name: 'digest', type: 'text' },
+      { name: 'content_type', type: 'text' },
+      { name: 'size', type: 'bigint' },
+    ],
+    blobs,
+  );
+  await bulkInsert(
+    client,
+    'project_blob',
+    [
+      { name: 'project_id', type: 'int' },
+      { name: 'blob_id', type: 'int' },
+    ],
+    [...projectBlobs].map((key) => key.split(':').map(Number)),
+  );
+  const seenArtifactBlobs = new Set<string>();
+  await bulkInsert(
+    client,
+    'artifact_blob',
+    [
+      { name: 'digest_af', type: 'text' },
+      { name: 'digest_blob', type: 'text' },
+    ],
+    artifactBlobs.filter((row) => {
+      const key = `${row[0]}|${row[1]}`;
+      if (seenArtifactBlobs.has(key)) return false;
+      seenArtifactBlobs.add(key);
+      return true;
+    }),
+  );
+  await bulkInsert(
+    client,
+    'scan_report',
+    [
+      'uuid',
+      'digest',
+      'registration_uuid',
+      'mime_type',
+      'critical_cnt',
+      'high_cnt',
+      'medium_cnt',
+      'low_cnt',
+      'none_cnt',
+      'unknown_cnt',
+      'fixable_cnt',
+    ].map((name, index) => ({ name, type: index < 4 ? 'text' : 'bigint' })),
+    scanReports,
+  );
+
+  // Quotas as Harbor keeps them: reference_id is the project id as text; -1 means no limit.
+  await bulkInsert(
+    client,
+    'quota',
+    [
+      { name: 'reference', type: 'text' },
+      { name: 'reference_id', type: 'text' },
+      { name: 'hard', type: 'jsonb' },
+    ],
+    live.map((project) => [
+      'project',
+      String(project.id),
+      JSON.stringify({ storage: random.chance(0.5) ? -1 : random.int(1, 100) * 1_000_000_000 }),
+    ]),
+  );
+  await client.query(`
+    INSERT INTO quota_usage (reference, reference_id, used)
+    SELECT 'project', p.project_id::text, jsonb_build_object('storage', coalesce(sum(b.size), 0))
+    FROM project p LEFT JOIN project_blob pb ON pb.project_id = p.project_id LEFT JOIN blob b ON b.id = pb.blob_id
+    WHERE NOT p.deleted GROUP BY p.project_id`);
+
+  // Audit rows: in audit_log before 2.13; from 2.13 the newer third goes to audit_log_ext, as after an upgrade.
+  auditRows.sort((a, b) => a.time - b.time);
+  const split = hasExt ? Math.floor((auditRows.length * 2) / 3) : auditRows.length;
+  const toRow = (row: (typeof auditRows)[number]) => [
+    row.projectId,
+    row.operation,
+    'artifact',
+    row.resource,
+    'admin',
+    new Date(row.time).toISOString(),
+  ];
+  const auditColumns = ['project_id', 'operation', 'resource_type', 'resource', 'username', 'op_time'].map(
+    (name, index) => ({
+      name,
+      type: index === 0 ? 'int' : index === 5 ? 'timestamp' : 'text',
+    }),
+  );
+  await bulkInsert(client, 'audit_log', auditColumns, auditRows.slice(0, split).map(toRow));
+  if (hasExt) await bulkInsert(client, 'audit_log_ext', auditColumns, auditRows.slice(split).map(toRow));
+
+  // Job executions and their tasks.
+  const executions: unknown[][] = [];
+  const tasks: unknown[][] = [];
+  let executionId = 0;
+  const addExecution = (kind: string, vendorId: number, extra: object | null, ageMs: number) => {
+    const id = ++executionId;
+    const status = random.pick(STATUSES);
+    const start = now - ageMs;
+    const end = status === 'Running' ? null : new Date(start + random.int(5, 3600) * 1000).toISOString();
+    executions.push([
+      id,
+      kind,
+      vendorId,
+      status,
+      random.pick(['MANUAL', 'SCHEDULE', 'EVENT']),
+      extra ? JSON.stringify(extra) : null,
+      new Date(start).toISOString(),
+      end,
+    ]);
+    const taskCount = random.int(1, 4);
+    for (let task = 0; task < taskCount; task++) {
+      tasks.push([id, `job-${id}-${task}`, task === 0 ? status : random.pick(STATUSES), 0, kind]);
+    }
+  };
+  for (const kind of JOB_KINDS) {
+    for (let run = 0; run < 5; run++) {
+      const gc = kind === 'GARBAGE_COLLECTION';
+      addExecution(
+        kind,
+        gc || kind === 'PURGE_AUDIT_LOG' ? -1 : 0,
+        gc
+          ? {
+              freed_space: random.int(0, 10_000) * 1_000_000,
+              purged_blobs: random.int(0, 500),
+              purged_manifests: random.int(0, 100),
+            }
+          : null,
+        (5 - run) * DAY + random.int(0, 3600_000),
+      );
+    }
+  }
+  const registryRows = [
+    [1, 'dockerhub', 'https://hub.docker.com', 'docker-hub', 'healthy'],
+    [2, 'dr-site', 'https://harbor-dr.example.com', 'harbor', 'unhealthy'],
+  ];
+  await bulkInsert(
+    client,
+    'registry',
+    ['id', 'name', 'url', 'type', 'health'].map((name, index) => ({
+      name,
+      type: index === 0 ? 'int' : 'text',
+    })),
+    registryRows,
+  );
+  const policies = [
+    [1, 'mirror-to-dr', 2, true],
+    [2, 'pull-base-images', 1, true],
+    [3, 'old-policy', 2, false],
+  ];
+  await bulkInsert(
+    client,
+    'replication_policy',
+    [
+      { name: 'id', type: 'int' },
+      { name: 'name', type: 'text' },
+      { name: 'dest_registry_id', type: 'int' },
+      { name: 'enabled', type: 'bool' },
+    ],
+    policies,
+  );
+  for (const policy of policies) {
+    for (let run = 0; run < 3; run++) addExecution('REPLICATION', policy[0] as number, null, (3 - run) * DAY);
+  }
+  await bulkInsert(
+    client,
+    'execution',
+    ['id', 'vendor_type', 'vendor_id', 'status', 'trigger', 'extra_attrs', 'start_time', 'end_time'].map(
+      (name, index) => ({
+        name,
+        type: ['int', 'text', 'int', 'text', 'text', 'json', 'timestamp', 'timestamp'][index]!,
+      }),
+    ),
+    executions,
+  );
+  await bulkInsert(
+    client,
+    'task',
+    ['execution_id', 'job_id', 'status', 'status_code', 'vendor_type'].map((name, index) => ({
+      name,
+      type: index === 0 || index === 3 ? 'int' : 'text',
+    })),
+    tasks,
+  );
+
+  // Robots: system (project 0) and project robots; some never expire (-1), some expired, some disabled.
+  const robots: unknown[][] = [];
+  for (let id = 1; id <= robotCount; id++) {
+    const project = id % 3 === 0 ? 0 : live[id % live.length]!.id;
+    const expires = id % 4 === 0 ? -1 : Math.floor(now / 1000) + random.int(-30, 90) * 86_400;
+    robots.push([
+      id,
+      `robot$${project === 0 ? '' : live[id % live.length]!.name + '+'}bot-${id}`,
+      project,
+      expires,
+      id % 5 === 0,
+    ]);
+  }
+  await bulkInsert(
+    client,
+    'robot',
+    ['id', 'name', 'project_id', 'expiresat', 'disabled'].map((name, index) => ({
+      name,
+      type: ['int', 'text', 'int', 'bigint', 'bool'][index]!,
+    })),
+    robots,
+  );
+  // Serial columns were given explicit ids: move their sequences past them, as Harbor's would be.
+  await client.query(`
+    DO $$ DECLARE t text; BEGIN
+      FOREACH t IN ARRAY ARRAY['project:project_id','repository:repository_id','artifact:id','tag:id','blob:id','execution:id','robot:id','registry:id','replication_policy:id'] LOOP
+        EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, %L), (SELECT coalesce(max(%I), 0) + 1 FROM %I), false)',
+          split_part(t, ':', 1), split_part(t, ':', 2), split_part(t, ':', 2), split_part(t, ':', 1));
+      END LOOP; END $$`);
+  await client.query('ANALYZE');
+
+  return {
+    projects: live.length,
+    deletedProjects,
+    repositories: repositoryCount,
+    artifacts: artifacts.length,
+    tags: uniqueTags.length,
+    blobs: blobs.length,
+    auditRows: auditRows.length,
+    executions: executions.length,
+    robots: robots.length,
+  };
+}

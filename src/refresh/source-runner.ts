@@ -1,0 +1,278 @@
+import type { Collector } from '../collectors/types.js';
+import type { ExporterConfig } from '../config/config.js';
+import { errorMessage, type Logger } from '../log.js';
+import { Observations, type Point } from './observations.js';
+import type { Source } from './source.js';
+
+/** The last result of one collector, as the snapshot needs it. */
+export interface CollectorState {
+  name: string;
+  points: ReadonlyMap<string, readonly Point[]>;
+  success: boolean;
+  stale: boolean;
+  durationSeconds: number;
+  lastSuccessSeconds?: number;
+  errors: number;
+  lastError?: string;
+}
+
+/** The last result of one source. */
+export interface SourceState {
+  name: string;
+  finished: number;
+  refreshes: number;
+  success: boolean;
+  durationSeconds: number;
+  lastSuccessSeconds?: number;
+  errors: number;
+  lastError?: string;
+  collectors: readonly CollectorState[];
+  /** Source-level self-metrics from the last refresh. */
+  own: ReadonlyMap<string, readonly Point[]>;
+}
+
+interface RunnerOptions {
+  intervalMs: number;
+  timeoutMs: number;
+  keepStaleForMs: number;
+  config: ExporterConfig;
+  log: Logger;
+  onRefreshed: (state: SourceState) => void;
+  now?: () => number;
+}
+
+/**
+ * Refreshes one source in the background: on a fixed interval, with a deadline, never overlapping itself.
+ * A refresh that passes its deadline is published as failed at once; the next one waits until it has settled.
+ */
+export class SourceRunner<Client> {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+  private stopped = false;
+  private state: SourceState;
+  private readonly lastGood = new Map<
+    string,
+    { points: ReadonlyMap<string, readonly Point[]>; at: number }
+  >();
+  private readonly collectorErrors = new Map<string, number>();
+  private readonly collectorLastSuccess = new Map<string, number>();
+  private readonly now: () => number;
+
+  constructor(
+    readonly source: Source<Client>,
+    private readonly collectors: readonly Collector<Client>[],
+    private readonly options: RunnerOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.state = {
+      name: source.name,
+      finished: 0,
+      refreshes: 0,
+      success: false,
+      durationSeconds: 0,
+      errors: 0,
+      collectors: [],
+      own: new Map(),
+    };
+  }
+
+  get current(): SourceState {
+    return this.state;
+  }
+
+  start(): void {
+    const tick = () => {
+      if (this.stopped) return;
+      const began = this.now();
+      this.running = this.refresh().finally(() => {
+        this.running = undefined;
+        if (this.stopped) return;
+        const wait = Math.max(0, this.options.intervalMs - (this.now() - began));
+        this.timer = setTimeout(tick, wait);
+        this.timer.unref();
+      });
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running?.catch(() => {});
+  }
+
+  /** One refresh, published through onRefreshed. Exposed for tests and the benchmark. */
+  async refresh(): Promise<SourceState> {
+    const started = this.now();
+    const controller = new AbortController();
+    const log = this.options.log.child({ source: this.source.name });
+    let deadlineTimer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => {
+      deadlineTimer = setTimeout(() => resolve('timeout'), this.options.timeoutMs);
+    });
+    const work = this.runCollectors(controller.signal, log);
+    const outcome = await Promise.race([work, deadline]);
+    clearTimeout(deadlineTimer);
+
+    if (outcome === 'timeout') {
+      const sessionError = `refresh timed out after ${this.options.timeoutMs} ms`;
+      controller.abort(new Error(sessionError));
+      const results = this.collectors.map((collector) => ({
+        collector,
+        error: sessionError,
+        durationSeconds: this.options.timeoutMs / 1000,
+      }));
+      // Publish the failure now; do not start another refresh until this one has settled.
+      this.publish(started, results, sessionError, this.downMetrics(), log);
+      await work.catch(() => {});
+      return this.state;
+    }
+    this.publish(started, outcome.results, outcome.sessionError, outcome.own, log);
+    return this.state;
+  }
+
+  private async runCollectors(
+    signal: AbortSignal,
+    log: Logger,
+  ): Promise<{
+    results: CollectorResult[];
+    sessionError?: string;
+    own: ReadonlyMap<string, readonly Point[]>;
+  }> {
+    let session;
+    try {
+      session = await this.source.beginRefresh(signal);
+    } catch (error) {
+      const message = errorMessage(error);
+      return {
+        results: this.collectors.map((collector) => ({ collector, error: message, durationSeconds: 0 })),
+        sessionError: message,
+        own: this.downMetrics(),
+      };
+    }
+    try {
+      const results: CollectorResult[] = [];
+      const queue = [...this.collectors];
+      const worker = async () => {
+        for (let collector = queue.shift(); collector; collector = queue.shift()) {
+          results.push(await this.runOne(collector, session.client, signal, log));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, this.source.concurrency) }, worker));
+      const own = new Observations(['exporter', 'source']);
+      session.finish?.(own);
+      if (this.source.upMetric) own.add(this.source.upMetric, 1);
+      return { results, own: own.points };
+    } finally {
+      await session.release?.();
+    }
+  }
+
+  private downMetrics(): ReadonlyMap<string, readonly Point[]> {
+    const own = new Observations(['exporter', 'source']);
+    if (this.source.upMetric) own.add(this.source.upMetric, 0);
+    return own.points;
+  }
+
+  private async runOne(
+    collector: Collector<Client>,
+    client: Client,
+    signal: AbortSignal,
+    log: Logger,
+  ): Promise<CollectorResult> {
+    const out = new Observations(collector.name);
+    const began = performance.now();
+    try {
+      if (signal.aborted) throw signal.reason;
+      await collector.collect({
+        client,
+        out,
+        signal,
+        log: log.child({ collector: collector.name }),
+        config: this.options.config,
+      });
+      return { collector, points: out.points, durationSeconds: elapsedSeconds(began) };
+    } catch (error) {
+      return { collector, error: errorMessage(error), durationSeconds: elapsedSeconds(began) };
+    }
+  }
+
+  private publish(
+    started: number,
+    results: readonly CollectorResult[],
+    sessionError: string | undefined,
+    own: ReadonlyMap<string, readonly Point[]>,
+    log: Logger,
+  ): void {
+    const finished = this.now();
+    const order = new Map(this.collectors.map((collector, index) => [collector.name, index]));
+    const sorted = [...results].sort((a, b) => order.get(a.collector.name)! - order.get(b.collector.name)!);
+    const collectorStates: CollectorState[] = sorted.map((result) => {
+      const name = result.collector.name;
+      if (result.points) {
+        this.lastGood.set(name, { points: result.points, at: finished });
+        this.collectorLastSuccess.set(name, finished / 1000);
+        return {
+          name,
+          points: result.points,
+          success: true,
+          stale: false,
+          durationSeconds: result.durationSeconds,
+          lastSuccessSeconds: finished / 1000,
+          errors: this.collectorErrors.get(name) ?? 0,
+        };
+      }
+      const errors = (this.collectorErrors.get(name) ?? 0) + 1;
+      this.collectorErrors.set(name, errors);
+      // One line when a failure starts or changes, not one per refresh.
+      const previous = this.state.collectors.find((state) => state.name === name);
+      if (!sessionError && previous?.lastError !== result.error) {
+        log.warn('collector failed', { collector: name, err: result.error });
+      }
+      const kept = this.lastGood.get(name);
+      const keep = kept !== undefined && finished - kept.at <= this.options.keepStaleForMs;
+      if (kept && !keep) this.lastGood.delete(name);
+      return {
+        name,
+        points: keep ? kept.points : new Map(),
+        success: false,
+        stale: keep,
+        durationSeconds: result.durationSeconds,
+        lastSuccessSeconds: this.collectorLastSuccess.get(name),
+        errors,
+        lastError: result.error,
+      };
+    });
+    const success = !sessionError && collectorStates.every((state) => state.success);
+    if (sessionError && sessionError !== this.state.lastError)
+      log.warn('refresh failed', { err: sessionError });
+    else if (!sessionError && !this.state.success && this.state.refreshes > 0 && success)
+      log.info('source recovered');
+    else log.debug('refreshed', { seconds: ((finished - started) / 1000).toFixed(3) });
+    this.state = {
+      name: this.source.name,
+      finished,
+      refreshes: this.state.refreshes + 1,
+      success,
+      durationSeconds: (finished - started) / 1000,
+      lastSuccessSeconds: success ? finished / 1000 : this.state.lastSuccessSeconds,
+      errors: this.state.errors + (success ? 0 : 1),
+      lastError: sessionError ?? collectorStates.find((state) => !state.success)?.lastError,
+      collectors: collectorStates,
+      own,
+    };
+    this.options.onRefreshed(this.state);
+  }
+}
+
+interface CollectorResult {
+  collector: Collector<never>;
+  points?: ReadonlyMap<string, readonly Point[]>;
+  error?: string;
+  durationSeconds: number;
+}
+
+/** Seconds since a performance.now() reading, to the microsecond. */
+function elapsedSeconds(since: number): number {
+  return Math.round((performance.now() - since) * 1000) / 1_000_000;
+}

@@ -1,0 +1,23 @@
+import type { SourceName } from '../catalog/index.js';
+import type { Observations } from './observations.js';
+
+/** One refresh's access to a source: the client collectors use, and the source's own figures afterwards. */
+export interface SourceSession<Client> {
+  client: Client;
+  /** Source-level self-metrics after the collectors ran (statements, requests, schema version). */
+  finish?(out: Observations): void;
+  /** Releases what the session holds; always called. */
+  release?(): Promise<void> | void;
+}
+
+/** Something the exporter reads Harbor through: its database, its API, Kubernetes, a local directory. */
+export interface Source<Client = unknown> {
+  name: SourceName;
+  /** Prepares a refresh (connect, detect Harbor's version); throwing fails every collector of the source. */
+  beginRefresh(signal: AbortSignal): Promise<SourceSession<Client>>;
+  /** Catalog metric (collector `source`) set to 1 when the source answered a refresh, 0 when it did not. */
+  upMetric?: string;
+  /** How many collectors may run at once against this source. */
+  concurrency: number;
+  close(): Promise<void>;
+}

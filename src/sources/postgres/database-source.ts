@@ -1,0 +1,98 @@
+import type { DatabaseSettings } from '../../config/config.js';
+import { errorMessage, type Logger } from '../../log.js';
+import type { Source, SourceSession } from '../../refresh/source.js';
+import { harborSchema, type HarborSchema } from './harbor-release.js';
+import { createHarborPool, type HarborPool } from './pool.js';
+
+/** What database collectors get: a query function that counts statements, and the Harbor release. */
+export interface HarborDatabase {
+  schema: HarborSchema;
+  /** Runs one statement. `name` identifies it in errors and tests. */
+  query<Row extends object>(name: string, sql: string, params?: readonly unknown[]): Promise<Row[]>;
+}
+
+/** Where the connection settings come from: fixed, or discovered (Kubernetes) and re-read after auth errors. */
+export interface DatabaseSettingsProvider {
+  current(): Promise<DatabaseSettings>;
+  /** Called when the server rejected the credentials, so the next refresh reads them again. */
+  rejected?(): void;
+}
+
+const SCHEMA_VERSION_SQL = 'SELECT max(version)::int AS version FROM schema_migrations';
+const INVALID_PASSWORD = '28P01';
+
+/** Harbor's PostgreSQL as a source: one pool for the life of the process, rebuilt only if settings change. */
+export class DatabaseSource implements Source<HarborDatabase> {
+  readonly name = 'database' as const;
+  readonly upMetric = 'harbor_database_up';
+  private pool?: HarborPool;
+  private poolKey?: string;
+  private closed = false;
+  /** Statements the last finished refresh ran, for the benchmark and tests. */
+  lastStatements = 0;
+
+  constructor(
+    private readonly settings: DatabaseSettingsProvider,
+    private readonly log: Logger,
+  ) {}
+
+  get concurrency(): number {
+    return this.pool?.maxConnections ?? 1;
+  }
+
+  async beginRefresh(): Promise<SourceSession<HarborDatabase>> {
+    if (this.closed) throw new Error('database source is closed');
+    const pool = await this.currentPool();
+    let statements = 0;
+    const query = async <Row extends object>(name: string, sql: string, params?: readonly unknown[]) => {
+      statements++;
+      try {
+        return await pool.query<Row>(sql, params);
+      } catch (error) {
+        if ((error as { code?: string }).code === INVALID_PASSWORD) this.settings.rejected?.();
+        throw new Error(`${name}: ${errorMessage(error)}`, { cause: error });
+      }
+    };
+    const [row] = await query<{ version: number | null }>('schema_migrations', SCHEMA_VERSION_SQL);
+    if (row?.version === null || row?.version === undefined) {
+      throw new Error('schema_migrations is empty: this does not look like a Harbor database');
+    }
+    const schema = harborSchema(row.version);
+    return {
+      client: { schema, query },
+      finish: (out) => {
+        this.lastStatements = statements;
+        out.add('harbor_exporter_database_statements', statements);
+        out.add('harbor_exporter_harbor_schema_version', schema.version);
+      },
+    };
+  }
+
+  private async currentPool(): Promise<HarborPool> {
+    const settings = await this.settings.current();
+    const key = JSON.stringify(settings);
+    if (this.pool && key === this.poolKey) return this.pool;
+    const previous = this.pool;
+    this.pool = createHarborPool(settings, this.log);
+    this.poolKey = key;
+    if (previous) {
+      this.log.info('database settings changed; reconnecting', {
+        host: settings.host,
+        database: settings.database,
+      });
+      await previous.end().catch(() => {});
+    }
+    return this.pool;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.pool?.end().catch(() => {});
+    this.pool = undefined;
+  }
+}
+
+/** Settings given at start-up that never change. */
+export function fixedDatabaseSettings(settings: DatabaseSettings): DatabaseSettingsProvider {
+  return { current: async () => settings };
+}
