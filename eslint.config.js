@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'charts/'] },
@@ -11,5 +12,6 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  { languageOptions: { globals: { ...globals.node } } },
   { files: ['scripts/**', 'bench/**', 'test/**'], rules: { 'no-console': 'off' } },
 );

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-import { allCollectors } from './collectors/registry.js';
+import { collectorSwitches } from './collectors/registry.js';
 import { buildConfig, type ExporterConfig } from './config/config.js';
 import { helpText, printableConfig } from './config/describe.js';
 import { ConfigError } from './config/errors.js';
-import { loadSettings, type CollectorSwitch } from './config/load.js';
+import { loadSettings } from './config/load.js';
 import { Exporter } from './exporter.js';
 import { createLogger, errorMessage } from './log.js';
 import { buildSources } from './sources/bindings.js';
@@ -13,12 +13,7 @@ import { VERSION } from './version.js';
 const EXIT_RUNTIME = 1;
 const EXIT_CONFIG = 2;
 
-const collectorSwitches: CollectorSwitch[] = allCollectors.map((collector) => ({
-  name: collector.name,
-  source: collector.source,
-  defaultEnabled: collector.defaultEnabled,
-  help: collector.help,
-}));
+const switches = collectorSwitches();
 
 function hasSource(config: ExporterConfig): boolean {
   return Boolean(config.database || config.harbor || config.kubernetes || config.storageLocalPath);
@@ -28,9 +23,9 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   let config: ExporterConfig;
   let command: 'run' | 'demo';
   try {
-    const parsed = loadSettings(argv, env, collectorSwitches);
+    const parsed = loadSettings(argv, env, switches);
     if (parsed.help) {
-      process.stdout.write(helpText(collectorSwitches, VERSION));
+      process.stdout.write(helpText(switches, VERSION));
       return 0;
     }
     if (parsed.version) {

@@ -1,5 +1,6 @@
 import { databaseHealthCollector } from './database/database-health.js';
 import { projectsCollector } from './database/projects.js';
+import type { CollectorSwitch } from '../config/load.js';
 import type { Collector } from './types.js';
 
 /**
@@ -9,3 +10,13 @@ import type { Collector } from './types.js';
 export const databaseCollectors: readonly Collector<never>[] = [projectsCollector, databaseHealthCollector];
 
 export const allCollectors: readonly Collector<never>[] = [...databaseCollectors];
+
+/** The collectors as configuration sees them (flags, --help). */
+export function collectorSwitches(): CollectorSwitch[] {
+  return allCollectors.map(({ name, source, defaultEnabled, help }) => ({
+    name,
+    source,
+    defaultEnabled,
+    help,
+  }));
+}
