@@ -81,10 +81,14 @@ export class Exporter {
     return this.publishing;
   }
 
-  /** Stops refreshing, pushes the last values by OTLP, closes the sources (database connections first). */
+  /**
+   * Closes the sources first (database connections end at once, even mid-statement), then the server, then
+   * pushes the last values by OTLP.
+   */
   async stop(): Promise<void> {
-    await Promise.all(this.runners.map((runner) => runner.stop()));
+    const settled = this.runners.map((runner) => runner.stop());
     await Promise.all(this.runners.map((runner) => runner.source.close()));
+    await Promise.all(settled);
     await this.server.close();
     await this.publishing;
     await this.pipeline.forceFlush().catch(() => {});

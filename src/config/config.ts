@@ -1,3 +1,4 @@
+import { formatDuration } from './durations.js';
 import { ConfigError } from './errors.js';
 import type { ParsedInvocation, SettingValue } from './load.js';
 import type { LogFormat, LogLevel } from '../log.js';
@@ -71,6 +72,18 @@ export function buildConfig(parsed: ParsedInvocation): ExporterConfig {
   const get = <T extends SettingValue>(key: string) => parsed.values.get(key)?.value as T | undefined;
   const origin = (key: string) => parsed.values.get(key)?.origin ?? 'default';
 
+  /** A timeout may not exceed its interval; a default one is shortened to fit, a given one is an error. */
+  const timeoutWithin = (timeoutKey: string, intervalKey: string, intervalMs: number): number => {
+    const timeoutMs = get<number>(timeoutKey)!;
+    if (timeoutMs <= intervalMs) return timeoutMs;
+    if (origin(timeoutKey) === 'default') return intervalMs;
+    throw new ConfigError(
+      timeoutKey,
+      origin(timeoutKey),
+      `${formatDuration(timeoutMs)} must not exceed ${intervalKey} (${formatDuration(intervalMs)})`,
+    );
+  };
+
   const listen = get<string>('web.listen-address')!;
   const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(listen);
   const port = match ? Number(match[3]) : NaN;
@@ -128,10 +141,7 @@ export function buildConfig(parsed: ParsedInvocation): ExporterConfig {
   const harborUrl = get<string>('harbor.url');
 
   const refreshIntervalMs = get<number>('refresh.interval')!;
-  const refreshTimeoutMs = get<number>('refresh.timeout')!;
-  if (refreshTimeoutMs > refreshIntervalMs) {
-    throw new ConfigError('refresh.timeout', origin('refresh.timeout'), 'must not exceed refresh.interval');
-  }
+  const refreshTimeoutMs = timeoutWithin('refresh.timeout', 'refresh.interval', refreshIntervalMs);
 
   const otlpEndpoint = get<string>('otlp.endpoint');
   return {
@@ -164,7 +174,7 @@ export function buildConfig(parsed: ParsedInvocation): ExporterConfig {
       ? {
           endpoint: otlpEndpoint,
           intervalMs: get<number>('otlp.interval')!,
-          timeoutMs: get<number>('otlp.timeout')!,
+          timeoutMs: timeoutWithin('otlp.timeout', 'otlp.interval', get<number>('otlp.interval')!),
           headers: parseHeaders(get<string>('otlp.headers') ?? '', origin('otlp.headers')),
         }
       : undefined,

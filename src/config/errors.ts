@@ -5,7 +5,8 @@ export class ConfigError extends Error {
     readonly origin: string,
     readonly problem: string,
   ) {
-    super(`invalid setting ${setting} (from ${origin}): ${problem}`);
+    // One line, whatever the cause says (YAML parser messages span several).
+    super(`invalid setting ${setting} (from ${origin}): ${problem}`.replace(/\s*\n\s*/g, ' '));
     this.name = 'ConfigError';
   }
 }

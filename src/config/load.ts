@@ -78,7 +78,6 @@ export function loadSettings(
   }
 
   for (const [key, { text, origin, rank }] of raw) {
-    if (key === 'config.file') continue;
     if (key.startsWith('collector.')) {
       const name = key.slice('collector.'.length);
       if (!collectorNames.has(name)) {
@@ -210,7 +209,8 @@ function readConfigFile(path: string, origin: string): Map<string, string> {
   try {
     document = parseYaml(text);
   } catch (error) {
-    throw new ConfigError('config.file', origin, `${path} is not valid YAML: ${(error as Error).message}`);
+    const [firstLine] = (error as Error).message.split('\n');
+    throw new ConfigError('config.file', origin, `${path} is not valid YAML: ${firstLine}`);
   }
   const flat = new Map<string, string>();
   const walk = (node: unknown, prefix: string) => {

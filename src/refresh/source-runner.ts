@@ -41,13 +41,23 @@ interface RunnerOptions {
   now?: () => number;
 }
 
+/** How long stop() waits for a refresh in progress before the source is closed under it. */
+const STOP_GRACE_MS = 2_000;
+const STILL_RUNNING =
+  'the previous refresh passed its deadline and has not finished yet; not starting another';
+
 /**
  * Refreshes one source in the background: on a fixed interval, with a deadline, never overlapping itself.
- * A refresh that passes its deadline is published as failed at once; the next one waits until it has settled.
+ * A refresh that passes its deadline is published as failed at once (collectors that finished keep their
+ * results); no new refresh starts until its work has settled, and each skipped turn is published as failed,
+ * so stale values still expire.
  */
 export class SourceRunner<Client> {
   private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  /** refresh() calls, one after another. */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** The collectors' work of the current refresh until it settles; may outlive the refresh's deadline. */
+  private inFlight?: { settled: Promise<void>; controller: AbortController };
   private stopped = false;
   private state: SourceState;
   private readonly lastGood = new Map<
@@ -84,8 +94,7 @@ export class SourceRunner<Client> {
     const tick = () => {
       if (this.stopped) return;
       const began = this.now();
-      this.running = this.refresh().finally(() => {
-        this.running = undefined;
+      void this.refresh().finally(() => {
         if (this.stopped) return;
         const wait = Math.max(0, this.options.intervalMs - (this.now() - began));
         this.timer = setTimeout(tick, wait);
@@ -95,38 +104,83 @@ export class SourceRunner<Client> {
     tick();
   }
 
+  /**
+   * Stops scheduling and aborts the refresh in progress. Resolves when its work has settled, or after a short
+   * grace; the caller closes the source meanwhile, which ends whatever is still running.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.running?.catch(() => {});
+    const inFlight = this.inFlight;
+    if (!inFlight) return;
+    inFlight.controller.abort(new Error('the exporter is stopping'));
+    let graceTimer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      inFlight.settled,
+      new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, STOP_GRACE_MS))),
+    ]);
+    clearTimeout(graceTimer);
   }
 
-  /** One refresh, published through onRefreshed. Exposed for tests and the benchmark. */
-  async refresh(): Promise<SourceState> {
+  /** One refresh, published through onRefreshed; waits for any refresh already running. */
+  refresh(): Promise<SourceState> {
+    const next = this.queue.then(() => this.refreshOnce());
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async refreshOnce(): Promise<SourceState> {
+    if (this.stopped) return this.state;
     const started = this.now();
-    const controller = new AbortController();
     const log = this.options.log.child({ source: this.source.name });
+    if (this.inFlight) {
+      const results = this.collectors.map((collector) => ({
+        collector,
+        error: STILL_RUNNING,
+        durationSeconds: 0,
+      }));
+      this.publish(started, results, STILL_RUNNING, this.upMetrics(false), log);
+      return this.state;
+    }
+
+    const controller = new AbortController();
+    const progress: RefreshProgress = { finished: [], answered: false };
+    const work = this.runCollectors(controller.signal, log, progress);
+    const settled = work.then(
+      () => {},
+      () => {},
+    );
+    const inFlight = { settled, controller };
+    this.inFlight = inFlight;
+    void settled.then(() => {
+      if (this.inFlight === inFlight) this.inFlight = undefined;
+    });
+
     let deadlineTimer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((resolve) => {
       deadlineTimer = setTimeout(() => resolve('timeout'), this.options.timeoutMs);
     });
-    const work = this.runCollectors(controller.signal, log);
     const outcome = await Promise.race([work, deadline]);
     clearTimeout(deadlineTimer);
 
     if (outcome === 'timeout') {
-      const sessionError = `refresh timed out after ${this.options.timeoutMs} ms`;
-      controller.abort(new Error(sessionError));
-      const results = this.collectors.map((collector) => ({
-        collector,
-        error: sessionError,
-        durationSeconds: this.options.timeoutMs / 1000,
-      }));
-      // Publish the failure now; do not start another refresh until this one has settled.
-      this.publish(started, results, sessionError, this.downMetrics(), log);
-      await work.catch(() => {});
+      const message = `refresh timed out after ${this.options.timeoutMs} ms`;
+      controller.abort(new Error(message));
+      const done = new Set(progress.finished.map((result) => result.collector.name));
+      const results = [
+        ...progress.finished,
+        ...this.collectors
+          .filter((collector) => !done.has(collector.name))
+          .map((collector) => ({
+            collector,
+            error: message,
+            durationSeconds: this.options.timeoutMs / 1000,
+          })),
+      ];
+      this.publish(started, results, message, this.upMetrics(progress.answered), log);
       return this.state;
     }
+    await settled;
     this.publish(started, outcome.results, outcome.sessionError, outcome.own, log);
     return this.state;
   }
@@ -134,6 +188,7 @@ export class SourceRunner<Client> {
   private async runCollectors(
     signal: AbortSignal,
     log: Logger,
+    progress: RefreshProgress,
   ): Promise<{
     results: CollectorResult[];
     sessionError?: string;
@@ -147,30 +202,31 @@ export class SourceRunner<Client> {
       return {
         results: this.collectors.map((collector) => ({ collector, error: message, durationSeconds: 0 })),
         sessionError: message,
-        own: this.downMetrics(),
+        own: this.upMetrics(false),
       };
     }
+    progress.answered = true;
     try {
-      const results: CollectorResult[] = [];
       const queue = [...this.collectors];
       const worker = async () => {
         for (let collector = queue.shift(); collector; collector = queue.shift()) {
-          results.push(await this.runOne(collector, session.client, signal, log));
+          progress.finished.push(await this.runOne(collector, session.client, signal, log));
         }
       };
       await Promise.all(Array.from({ length: Math.max(1, this.source.concurrency) }, worker));
       const own = new Observations(['exporter', 'source']);
       session.finish?.(own);
       if (this.source.upMetric) own.add(this.source.upMetric, 1);
-      return { results, own: own.points };
+      return { results: progress.finished, own: own.points };
     } finally {
       await session.release?.();
     }
   }
 
-  private downMetrics(): ReadonlyMap<string, readonly Point[]> {
+  /** The source's up metric alone: 1 when it answered (a refresh that then timed out), 0 when not. */
+  private upMetrics(answered: boolean): ReadonlyMap<string, readonly Point[]> {
     const own = new Observations(['exporter', 'source']);
-    if (this.source.upMetric) own.add(this.source.upMetric, 0);
+    if (this.source.upMetric) own.add(this.source.upMetric, answered ? 1 : 0);
     return own.points;
   }
 
@@ -263,6 +319,13 @@ export class SourceRunner<Client> {
     };
     this.options.onRefreshed(this.state);
   }
+}
+
+/** What a refresh has done so far, readable when its deadline passes. */
+interface RefreshProgress {
+  finished: CollectorResult[];
+  /** The source answered beginRefresh (connected, version read). */
+  answered: boolean;
 }
 
 interface CollectorResult {

@@ -2,7 +2,7 @@ import type { DatabaseSettings } from '../../config/config.js';
 import { errorMessage, type Logger } from '../../log.js';
 import type { Source, SourceSession } from '../../refresh/source.js';
 import { harborSchema, type HarborSchema } from './harbor-release.js';
-import { createHarborPool, type HarborPool } from './pool.js';
+import { createHarborPool, DatabaseConnectError, type HarborPool } from './pool.js';
 
 /** What database collectors get: a query function that counts statements, and the Harbor release. */
 export interface HarborDatabase {
@@ -49,7 +49,10 @@ export class DatabaseSource implements Source<HarborDatabase> {
       try {
         return await pool.query<Row>(sql, params);
       } catch (error) {
-        if ((error as { code?: string }).code === INVALID_PASSWORD) this.settings.rejected?.();
+        if (error instanceof DatabaseConnectError) {
+          if (error.code === INVALID_PASSWORD) this.settings.rejected?.();
+          throw error;
+        }
         throw new Error(`${name}: ${errorMessage(error)}`, { cause: error });
       }
     };

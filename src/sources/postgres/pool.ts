@@ -42,16 +42,44 @@ export function createHarborPool(settings: DatabaseSettings, log: Logger): Harbo
   });
   // An idle connection closed by the server (restart, idle limit) must not crash the process.
   pool.on('error', (error) => log.debug('idle database connection closed', { err: errorMessage(error) }));
-  return new HarborPool(pool, settings.idleSessionTimeoutMs, log);
+  const target = `${settings.host}:${settings.port}/${settings.database} as ${settings.user}`;
+  return new HarborPool(pool, settings.idleSessionTimeoutMs, target, log);
+}
+
+/**
+ * Settings made on each new connection before its first statement. They exist from PostgreSQL 14 on (where they
+ * do not, nothing is set): idle_session_timeout lets the server end a session whose client vanished without
+ * closing it; client_connection_check_interval lets a running statement notice that its client is gone.
+ */
+const SESSION_SETUP_SQL = `
+SELECT set_config('idle_session_timeout', $1, false),
+       set_config('client_connection_check_interval', $2, false)
+WHERE current_setting('server_version_num')::int >= 140000`;
+const CLIENT_CHECK_INTERVAL_MS = 5_000;
+
+/** The server could not be reached or refused the session; `code` is PostgreSQL's SQLSTATE or Node's errno. */
+export class DatabaseConnectError extends Error {
+  readonly code?: string;
+
+  constructor(target: string, cause: unknown) {
+    super(`cannot connect to ${target}: ${errorMessage(cause)}`, { cause });
+    this.name = 'DatabaseConnectError';
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string') this.code = code;
+  }
 }
 
 /** The pool plus per-connection setup that must finish before the connection's first statement. */
 export class HarborPool {
   private readonly prepared = new WeakSet<pg.PoolClient>();
+  /** Connections checked out now, so that end() can close them mid-statement. */
+  private readonly active = new Set<pg.PoolClient>();
 
   constructor(
     readonly pool: pg.Pool,
     private readonly idleSessionTimeoutMs: number,
+    /** host:port/database as user, for error messages; never the password. */
+    readonly target: string,
     private readonly log: Logger,
   ) {}
 
@@ -60,18 +88,20 @@ export class HarborPool {
   }
 
   async query<Row extends object>(sql: string, params?: readonly unknown[]): Promise<Row[]> {
-    const client = await this.pool.connect();
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw new DatabaseConnectError(this.target, error);
+    }
+    this.active.add(client);
     let broken: Error | undefined;
     try {
       if (!this.prepared.has(client)) {
-        // idle_session_timeout exists from PostgreSQL 14 on; on older servers this selects nothing.
         await client
-          .query(
-            `SELECT set_config('idle_session_timeout', $1, false) WHERE current_setting('server_version_num')::int >= 140000`,
-            [String(this.idleSessionTimeoutMs)],
-          )
+          .query(SESSION_SETUP_SQL, [String(this.idleSessionTimeoutMs), String(CLIENT_CHECK_INTERVAL_MS)])
           .catch((error: unknown) =>
-            this.log.debug('could not set idle_session_timeout', { err: errorMessage(error) }),
+            this.log.debug('could not set session limits', { err: errorMessage(error) }),
           );
         this.prepared.add(client);
       }
@@ -82,12 +112,16 @@ export class HarborPool {
       broken = error instanceof Error ? error : new Error(String(error));
       throw error;
     } finally {
+      this.active.delete(client);
       client.release(isConnectionError(broken) ? broken : undefined);
     }
   }
 
-  end(): Promise<void> {
-    return this.pool.end();
+  /** Closes every connection now: idle ones at once, busy ones by ending their socket mid-statement. */
+  async end(): Promise<void> {
+    const ended = this.pool.end();
+    for (const client of this.active) void client.end().catch(() => {});
+    await ended;
   }
 }
 

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { allCollectors } from '../../src/collectors/registry.js';
+import { envName, settings } from '../../src/config/settings.js';
+
+/** Runs the command as an operator would, with a clean environment plus `env`. */
+function cli(argv: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...argv], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, ...env },
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'harbor-exporter-cli-'));
+
+describe('command line', () => {
+  it('stops with exit code 2 and one line naming the setting, its origin and what is allowed', () => {
+    const yaml = join(dir, 'bad.yaml');
+    writeFileSync(yaml, 'database:\n  sslmode: sometimes\n');
+    const cases: Array<[string[], Record<string, string>, RegExp]> = [
+      [
+        ['--log.level=loud'],
+        {},
+        /log\.level \(from flag --log\.level\): "loud" is not one of debug, info, warn, error/,
+      ],
+      [
+        [],
+        { HARBOR_EXPORTER_REFRESH_INTERVAL: 'soon' },
+        /refresh\.interval \(from environment HARBOR_EXPORTER_REFRESH_INTERVAL\): "soon" is not a duration/,
+      ],
+      [
+        [`--config.file=${yaml}`],
+        {},
+        new RegExp(`database\\.sslmode \\(from file ${yaml}\\): "sometimes" is not one of disable, require`),
+      ],
+      [['stray'], {}, /stray \(from command line\): unexpected argument/],
+    ];
+    for (const [argv, env, expected] of cases) {
+      const { code, stdout, stderr } = cli(argv, env);
+      assert.equal(code, 2, stderr);
+      assert.equal(stdout, '');
+      const lines = stderr.trimEnd().split('\n');
+      assert.equal(lines.length, 1, stderr);
+      assert.match(lines[0]!, /^harbor-exporter: invalid setting /);
+      assert.match(lines[0]!, expected);
+    }
+  });
+
+  it('stops with exit code 2 when no source is configured', () => {
+    const { code, stderr } = cli([]);
+    assert.equal(code, 2);
+    assert.match(stderr, /no source configured/);
+    assert.equal(stderr.trimEnd().split('\n').length, 1);
+  });
+
+  it('lists every setting, its variable and every collector in --help', () => {
+    const { code, stdout } = cli(['--help']);
+    assert.equal(code, 0);
+    for (const spec of settings) {
+      assert.ok(stdout.includes(`--${spec.key}=`), `--help lacks --${spec.key}`);
+      assert.ok(stdout.includes(envName(spec.key)), `--help lacks ${envName(spec.key)}`);
+      if (spec.secret) assert.ok(stdout.includes(`--${spec.key}-file`), `--help lacks --${spec.key}-file`);
+    }
+    for (const collector of allCollectors) assert.match(stdout, new RegExp(`^  ${collector.name} `, 'm'));
+    assert.match(stdout, /--no-collector\.<name>/);
+  });
+
+  it('prints the effective configuration with every secret redacted', () => {
+    const passwordFile = join(dir, 'harbor-password');
+    writeFileSync(passwordFile, 'api-s3cret\n');
+    const { code, stdout, stderr } = cli(
+      [
+        '--print-config',
+        '--database.url=postgres://reader:db-s3cret@db.example:5432/registry',
+        '--otlp.headers=authorization=Bearer%20otlp-s3cret',
+        `--harbor.password-file=${passwordFile}`,
+        '--refresh.interval=45s',
+      ],
+      {
+        HARBOR_EXPORTER_DATABASE_PASSWORD: 'env-s3cret',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      },
+    );
+    assert.equal(code, 0, stderr);
+    for (const secret of ['db-s3cret', 'otlp-s3cret', 'api-s3cret', 'env-s3cret']) {
+      assert.ok(!stdout.includes(secret), `--print-config shows ${secret}`);
+    }
+    assert.match(
+      stdout,
+      /^database\.url=postgres:\/\/reader:REDACTED@db\.example:5432\/registry {2}# flag --database\.url$/m,
+    );
+    assert.match(
+      stdout,
+      /^database\.password=<redacted> {2}# environment HARBOR_EXPORTER_DATABASE_PASSWORD$/m,
+    );
+    assert.match(stdout, /^harbor\.password=<redacted> {2}# flag --harbor\.password-file$/m);
+    assert.match(stdout, /^otlp\.headers=<redacted> {2}# flag --otlp\.headers$/m);
+    assert.match(
+      stdout,
+      /^otlp\.endpoint=http:\/\/collector:4318\/v1\/metrics {2}# environment OTEL_EXPORTER_OTLP_ENDPOINT$/m,
+    );
+    assert.match(stdout, /^refresh\.interval=45s {2}# flag --refresh\.interval$/m);
+    assert.match(stdout, /^collector\.projects=true {2}# default$/m);
+  });
+
+  it('prints its version', () => {
+    const { code, stdout } = cli(['--version']);
+    assert.equal(code, 0);
+    assert.match(stdout, /^harbor-exporter \d+\.\d+\.\d+\n$/);
+  });
+});
