@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { hrTimeToMilliseconds } from '@opentelemetry/core';
+import { DataPointType } from '@opentelemetry/sdk-metrics';
+import { ProjectFilter } from '../../src/refresh/project-filter.js';
+import { SnapshotBuilder, type Snapshot } from '../../src/refresh/snapshot.js';
+import type { CollectorState, SourceState } from '../../src/refresh/source-runner.js';
+import { SnapshotMetricProducer } from '../../src/telemetry/snapshot-producer.js';
+
+const noFilter = new ProjectFilter([], []);
+
+function collector(name: string, overrides: Partial<CollectorState> = {}): CollectorState {
+  return {
+    name,
+    points: new Map(),
+    success: true,
+    stale: false,
+    durationSeconds: 0.25,
+    errors: 0,
+    ...overrides,
+  };
+}
+
+function sourceState(overrides: Partial<SourceState> = {}): SourceState {
+  return {
+    name: 'database',
+    finished: 0,
+    refreshes: 1,
+    success: true,
+    durationSeconds: 1.5,
+    errors: 0,
+    collectors: [],
+    own: new Map(),
+    ...overrides,
+  };
+}
+
+/** Value and start time of the one point of `metric` with these attributes. */
+function pointOf(snapshot: Snapshot, metric: string, attributes: Record<string, string> = {}) {
+  const family = snapshot.families.find((candidate) => candidate.definition.name === metric);
+  const matches = (family?.points ?? []).filter((point) =>
+    Object.entries(attributes).every(([key, value]) => point.attributes[key] === value),
+  );
+  assert.ok(matches.length <= 1, `several ${metric} points match ${JSON.stringify(attributes)}`);
+  return matches[0];
+}
+
+describe('snapshot builder', () => {
+  it('publishes the exporter’s own metrics from the sources’ states', () => {
+    const builder = new SnapshotBuilder(noFilter, { version: '9.8.7' }, () => 5_000_000);
+    const projects = new Map([
+      [
+        'harbor_project_repositories',
+        [
+          { attributes: { project: 'a' }, value: 3 },
+          { attributes: { project: 'b' }, value: 4 },
+        ],
+      ],
+    ]);
+    const snapshot = builder.build([
+      sourceState({
+        refreshes: 12,
+        errors: 2,
+        success: false,
+        durationSeconds: 2.5,
+        lastSuccessSeconds: 4_000,
+        lastError: 'x',
+        collectors: [
+          collector('projects', { points: projects, durationSeconds: 0.5, lastSuccessSeconds: 4_000 }),
+          collector('database', { success: false, stale: true, errors: 2, lastSuccessSeconds: 3_000 }),
+        ],
+        own: new Map([['harbor_database_up', [{ attributes: {}, value: 1 }]]]),
+      }),
+    ]);
+    const value = (metric: string, attributes: Record<string, string> = {}) =>
+      pointOf(snapshot, metric, attributes)?.value;
+    const db = { source: 'database' };
+    assert.equal(
+      value('harbor_exporter_build_info', { version: '9.8.7', nodejs_version: process.versions.node }),
+      1,
+    );
+    assert.equal(value('harbor_exporter_source_up', db), 0);
+    assert.equal(value('harbor_exporter_source_refreshes', db), 12);
+    assert.equal(value('harbor_exporter_source_refresh_errors', db), 2);
+    assert.equal(value('harbor_exporter_source_refresh_duration_seconds', db), 2.5);
+    assert.equal(value('harbor_exporter_source_last_success_timestamp_seconds', db), 4_000);
+    const projectsCollector = { source: 'database', collector: 'projects' };
+    const healthCollector = { source: 'database', collector: 'database' };
+    assert.equal(value('harbor_exporter_collector_success', projectsCollector), 1);
+    assert.equal(value('harbor_exporter_collector_success', healthCollector), 0);
+    assert.equal(value('harbor_exporter_collector_stale', healthCollector), 1);
+    assert.equal(value('harbor_exporter_collector_stale', projectsCollector), 0);
+    assert.equal(value('harbor_exporter_collector_errors', healthCollector), 2);
+    assert.equal(value('harbor_exporter_collector_duration_seconds', projectsCollector), 0.5);
+    assert.equal(value('harbor_exporter_collector_last_success_timestamp_seconds', healthCollector), 3_000);
+    assert.equal(value('harbor_project_repositories', { project: 'b' }), 4);
+    assert.equal(value('harbor_database_up'), 1);
+    // Every series, this one included.
+    const total = snapshot.families.reduce((sum, family) => sum + family.points.length, 0);
+    assert.equal(value('harbor_exporter_metrics_series'), total);
+    assert.equal(snapshot.seriesCount, total);
+    assert.equal(snapshot.takenAtMs, 5_000_000);
+  });
+
+  it('leaves out what a source has not measured yet', () => {
+    const snapshot = new SnapshotBuilder(noFilter, { version: '1' }).build([
+      sourceState({ refreshes: 0, success: false }),
+    ]);
+    assert.equal(pointOf(snapshot, 'harbor_exporter_source_up', { source: 'database' })?.value, 0);
+    assert.equal(pointOf(snapshot, 'harbor_exporter_source_refresh_duration_seconds'), undefined);
+    assert.equal(pointOf(snapshot, 'harbor_exporter_source_last_success_timestamp_seconds'), undefined);
+  });
+
+  it('starts a counter anew when it goes down or comes back, and keeps its start while it grows', () => {
+    let now = 1_000;
+    const builder = new SnapshotBuilder(noFilter, { version: '1' }, () => now);
+    const refreshes = (value: number) => builder.build([sourceState({ refreshes: value })]);
+    const start = (snapshot: Snapshot) =>
+      pointOf(snapshot, 'harbor_exporter_source_refreshes', { source: 'database' })?.startTimeMs;
+
+    assert.equal(start(refreshes(5)), 1_000);
+    now = 2_000;
+    assert.equal(start(refreshes(6)), 1_000);
+    now = 3_000;
+    assert.equal(start(refreshes(6)), 1_000);
+    now = 4_000;
+    assert.equal(start(refreshes(2)), 4_000, 'a counter that went down must start anew');
+    now = 5_000;
+    assert.equal(start(refreshes(3)), 4_000);
+    now = 6_000;
+    builder.build([]);
+    now = 7_000;
+    assert.equal(start(refreshes(9)), 7_000, 'a series that disappeared and came back must start anew');
+    // Gauges carry no start of their own.
+    assert.equal(pointOf(refreshes(9), 'harbor_exporter_source_up')?.startTimeMs, undefined);
+  });
+
+  it('hands counter start times to the OpenTelemetry readers', async () => {
+    let now = 10_000;
+    let current: Snapshot | undefined;
+    const builder = new SnapshotBuilder(noFilter, { version: '1' }, () => now);
+    const producer = new SnapshotMetricProducer(() => current, new Set(), { name: 't', version: '1' }, 500);
+    const collect = async () => {
+      const { resourceMetrics } = await producer.collect();
+      const metrics = resourceMetrics.scopeMetrics[0]!.metrics;
+      const refreshes = metrics.find(
+        (metric) => metric.descriptor.name === 'harbor_exporter_source_refreshes',
+      )!;
+      const up = metrics.find((metric) => metric.descriptor.name === 'harbor_exporter_source_up')!;
+      assert.equal(refreshes.dataPointType, DataPointType.SUM);
+      assert.equal(up.dataPointType, DataPointType.GAUGE);
+      const point = refreshes.dataPoints[0]!;
+      return {
+        value: point.value,
+        start: hrTimeToMilliseconds(point.startTime),
+        end: hrTimeToMilliseconds(point.endTime),
+        gaugeStart: hrTimeToMilliseconds(up.dataPoints[0]!.startTime),
+      };
+    };
+    current = builder.build([sourceState({ refreshes: 4 })]);
+    assert.deepEqual(await collect(), { value: 4, start: 10_000, end: 10_000, gaugeStart: 500 });
+    now = 20_000;
+    current = builder.build([sourceState({ refreshes: 1 })]);
+    assert.deepEqual(await collect(), { value: 1, start: 20_000, end: 20_000, gaugeStart: 500 });
+  });
+
+  it('publishes only the projects the filter allows', () => {
+    const builder = new SnapshotBuilder(new ProjectFilter(['team-*', 'library'], ['team-secret*']), {
+      version: '1',
+    });
+    const points = ['library', 'team-a', 'team-secret-1', 'other'].map((project) => ({
+      attributes: { project },
+      value: 1,
+    }));
+    const snapshot = builder.build([
+      sourceState({
+        collectors: [collector('projects', { points: new Map([['harbor_project_repositories', points]]) })],
+      }),
+    ]);
+    const family = snapshot.families.find(
+      (candidate) => candidate.definition.name === 'harbor_project_repositories',
+    );
+    assert.deepEqual(family?.points.map((point) => point.attributes.project).sort(), ['library', 'team-a']);
+  });
+});
