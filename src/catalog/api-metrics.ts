@@ -1,0 +1,305 @@
+import type { MetricDefinition } from './types.js';
+
+const versions = '2.10-2.15';
+const api = { source: 'api', harborVersions: versions } as const;
+
+/** Metrics read from Harbor's REST API (/api/v2.0). API paths live next to each collector. */
+export const apiMetrics: readonly MetricDefinition[] = [
+  {
+    name: 'harbor_api_up',
+    kind: 'gauge',
+    unit: '1',
+    help: "1 when Harbor's API answered the last refresh and accepted the exporter's credentials, else 0.",
+    attributes: [],
+    collector: 'source',
+    ...api,
+    compat: [{ set: 'seed', name: 'harbor_up', kind: 'gauge' }],
+  },
+
+  // health: /health
+  {
+    name: 'harbor_healthy',
+    kind: 'gauge',
+    unit: '1',
+    help: 'Overall health as Harbor reports it: 1 when every component is healthy, else 0.',
+    attributes: [],
+    collector: 'health',
+    ...api,
+    compat: [{ set: 'harbor', name: 'harbor_health', kind: 'gauge' }],
+  },
+  {
+    name: 'harbor_component_healthy',
+    kind: 'gauge',
+    unit: '1',
+    help: 'Health of each Harbor component (core, database, jobservice, portal, redis, registry, registryctl, trivy): 1 healthy, 0 not.',
+    attributes: ['component'],
+    collector: 'health',
+    ...api,
+    compat: [{ set: 'harbor', name: 'harbor_up', kind: 'gauge' }],
+  },
+
+  // systeminfo: /systeminfo, read at the start of every refresh
+  {
+    name: 'harbor_info',
+    kind: 'info',
+    unit: '1',
+    help: "Harbor's release, authentication mode, registry storage provider, read-only state and self-registration setting.",
+    attributes: ['version', 'auth_mode', 'storage_provider', 'read_only', 'self_registration'],
+    collector: 'systeminfo',
+    ...api,
+    compat: [
+      {
+        set: 'harbor',
+        name: 'harbor_system_info',
+        kind: 'gauge',
+        labels: { version: 'harbor_version' },
+        dropAttributes: ['storage_provider', 'read_only'],
+      },
+    ],
+  },
+
+  // statistics: /statistics
+  {
+    name: 'harbor_statistics_repositories',
+    kind: 'gauge',
+    unit: '{repository}',
+    help: 'Repositories in public and in private projects, as Harbor counts them for its dashboard.',
+    attributes: ['visibility'],
+    collector: 'statistics',
+    ...api,
+    compat: [{ set: 'seed', name: 'harbor_repo_count_total', kind: 'gauge', labels: { visibility: 'type' } }],
+  },
+  {
+    name: 'harbor_statistics_storage_bytes',
+    kind: 'gauge',
+    unit: 'By',
+    help: "Storage used by all blobs, as Harbor's dashboard reports it (blobs shared between projects counted once).",
+    attributes: [],
+    collector: 'statistics',
+    ...api,
+  },
+
+  // replication: /replication/policies, then the latest execution of each policy
+  {
+    name: 'harbor_replication_policies',
+    kind: 'gauge',
+    unit: '{policy}',
+    help: 'Replication policies, by whether they are enabled ("true" or "false").',
+    attributes: ['enabled'],
+    collector: 'replication',
+    ...api,
+  },
+  {
+    name: 'harbor_replication_last_execution_status',
+    kind: 'gauge',
+    unit: '1',
+    help: "Status of the policy's latest execution: 1 for the current one of in_progress, succeeded, failed, stopped; 0 for the others.",
+    attributes: ['policy', 'status'],
+    collector: 'replication',
+    ...api,
+  },
+  {
+    name: 'harbor_replication_last_execution_succeeded',
+    kind: 'gauge',
+    unit: '1',
+    help: "1 when the policy's latest execution succeeded, 0 for any other status.",
+    attributes: ['policy'],
+    collector: 'replication',
+    ...api,
+    compat: [
+      { set: 'seed', name: 'harbor_replication_status', kind: 'gauge', labels: { policy: 'repl_pol_name' } },
+    ],
+  },
+  {
+    name: 'harbor_replication_last_execution_start_timestamp_seconds',
+    kind: 'gauge',
+    unit: 's',
+    help: "Unix time at which the policy's latest execution started.",
+    attributes: ['policy'],
+    collector: 'replication',
+    ...api,
+  },
+  {
+    name: 'harbor_replication_last_execution_end_timestamp_seconds',
+    kind: 'gauge',
+    unit: 's',
+    help: "Unix time at which the policy's latest execution ended; absent while it runs.",
+    attributes: ['policy'],
+    collector: 'replication',
+    ...api,
+  },
+  {
+    name: 'harbor_replication_last_execution_tasks',
+    kind: 'gauge',
+    unit: '{task}',
+    help: "Tasks of the policy's latest execution, by status (succeeded, failed, in_progress, stopped).",
+    attributes: ['policy', 'status'],
+    collector: 'replication',
+    ...api,
+    compat: [
+      {
+        set: 'seed',
+        name: 'harbor_replication_tasks',
+        kind: 'gauge',
+        labels: { policy: 'repl_pol_name', status: 'result' },
+        values: { status: { succeeded: 'succeed' } },
+      },
+    ],
+  },
+
+  // gc: /system/gc (latest run) and /system/gc/schedule
+  {
+    name: 'harbor_gc_last_run_status',
+    kind: 'gauge',
+    unit: '1',
+    help: 'Status of the latest garbage collection: 1 for the current one of pending, running, success, error, stopped; 0 for the others.',
+    attributes: ['status'],
+    collector: 'gc',
+    ...api,
+  },
+  {
+    name: 'harbor_gc_last_run_start_timestamp_seconds',
+    kind: 'gauge',
+    unit: 's',
+    help: 'Unix time at which the latest garbage collection started.',
+    attributes: [],
+    collector: 'gc',
+    ...api,
+  },
+  {
+    name: 'harbor_gc_last_run_freed_bytes',
+    kind: 'gauge',
+    unit: 'By',
+    help: 'Bytes the latest garbage collection freed (Harbor 2.9 and later report it).',
+    attributes: [],
+    collector: 'gc',
+    ...api,
+  },
+  {
+    name: 'harbor_gc_next_run_timestamp_seconds',
+    kind: 'gauge',
+    unit: 's',
+    help: 'Unix time of the next scheduled garbage collection; absent when none is scheduled.',
+    attributes: [],
+    collector: 'gc',
+    ...api,
+  },
+
+  // scan-all: /scans/all/metrics
+  {
+    name: 'harbor_scan_all_tasks',
+    kind: 'gauge',
+    unit: '{task}',
+    help: 'Scan tasks of the latest "scan all", by status as Harbor names it (lower case: success, error, running, ...).',
+    attributes: ['status'],
+    collector: 'scan-all',
+    ...api,
+  },
+  {
+    name: 'harbor_scan_all_running',
+    kind: 'gauge',
+    unit: '1',
+    help: 'Whether a "scan all" is running now (1) or not (0).',
+    attributes: [],
+    collector: 'scan-all',
+    ...api,
+  },
+
+  // jobservice: /jobservice/queues, /jobservice/pools, /jobservice/pools/all/workers
+  {
+    name: 'harbor_jobservice_queue_pending_jobs',
+    kind: 'gauge',
+    unit: '{job}',
+    help: "Jobs waiting in the job service's queue, per job type.",
+    attributes: ['job_type'],
+    collector: 'jobservice',
+    ...api,
+    compat: [
+      { set: 'harbor', name: 'harbor_task_queue_size', kind: 'gauge', labels: { job_type: 'type' } },
+    ],
+  },
+  {
+    name: 'harbor_jobservice_queue_latency_seconds',
+    kind: 'gauge',
+    unit: 's',
+    help: 'How long the oldest waiting job of the type has waited.',
+    attributes: ['job_type'],
+    collector: 'jobservice',
+    ...api,
+    compat: [
+      { set: 'harbor', name: 'harbor_task_queue_latency', kind: 'gauge', labels: { job_type: 'type' } },
+    ],
+  },
+  {
+    name: 'harbor_jobservice_queue_paused',
+    kind: 'gauge',
+    unit: '1',
+    help: 'Whether the queue of the job type is paused (1) or not (0).',
+    attributes: ['job_type'],
+    collector: 'jobservice',
+    ...api,
+  },
+  {
+    name: 'harbor_jobservice_pool_workers',
+    kind: 'gauge',
+    unit: '{worker}',
+    help: 'Workers (concurrency) of each job service worker pool.',
+    attributes: ['pool'],
+    collector: 'jobservice',
+    ...api,
+  },
+  {
+    name: 'harbor_jobservice_pool_busy_workers',
+    kind: 'gauge',
+    unit: '{worker}',
+    help: 'Workers of the pool running a job now.',
+    attributes: ['pool'],
+    collector: 'jobservice',
+    ...api,
+  },
+
+  // schedules: /schedules
+  {
+    name: 'harbor_schedules',
+    kind: 'gauge',
+    unit: '{schedule}',
+    help: 'Scheduled jobs, per job type (GARBAGE_COLLECTION, SCAN_ALL, REPLICATION, ...).',
+    attributes: ['job_type'],
+    collector: 'schedules',
+    ...api,
+  },
+
+  // registries: /registries (replication endpoints)
+  {
+    name: 'harbor_registry_endpoint_healthy',
+    kind: 'gauge',
+    unit: '1',
+    help: 'Health of each registry endpoint Harbor replicates with, as Harbor last checked it: 1 healthy, 0 not.',
+    attributes: ['registry', 'type'],
+    collector: 'registries',
+    ...api,
+  },
+
+  // volumes: /systeminfo/volumes
+  {
+    name: 'harbor_core_data_volume_bytes',
+    kind: 'gauge',
+    unit: 'By',
+    help: "Size (state=total) and free space (state=free) of the volume holding harbor-core's own /data directory. This is not the registry's storage, and says nothing about object storage.",
+    attributes: ['state'],
+    collector: 'volumes',
+    ...api,
+    compat: [
+      { set: 'seed', name: 'harbor_system_volumes_bytes', kind: 'gauge', labels: { state: 'storage' } },
+    ],
+  },
+];
+
+/**
+ * Metrics of the database that the API can give too, and the API collector that gives them when no database
+ * is configured. Only one source emits a metric at a time: bindings enable these collectors only then.
+ */
+export const apiFallbacks: readonly { metric: string; collector: string }[] = [
+  { metric: 'harbor_projects', collector: 'api-projects' },
+  { metric: 'harbor_project_repositories', collector: 'api-projects' },
+];

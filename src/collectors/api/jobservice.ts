@@ -1,0 +1,41 @@
+import { endpoints } from '../../sources/harbor-api/endpoints.js';
+import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
+import type { JobQueue, Worker, WorkerPool } from '../../sources/harbor-api/harbor-types.js';
+import type { Collector } from '../types.js';
+
+// Harbor 2.7-2.15: three calls, whatever the load. /jobservice/pools/all/workers lists every pool's workers;
+// a worker with a job_id is busy.
+export const jobserviceCollector: Collector<HarborApiClient> = {
+  name: 'jobservice',
+  source: 'api',
+  defaultEnabled: true,
+  help: "The job service: pending jobs, latency and paused state per job type; each pool's workers and busy workers.",
+  async collect({ client, out }) {
+    const [queues, pools, workers] = await Promise.all([
+      client.get<JobQueue[]>(endpoints.jobserviceQueues),
+      client.get<WorkerPool[]>(endpoints.jobservicePools),
+      client.get<Worker[]>(endpoints.jobserviceWorkers),
+    ]);
+    for (const queue of arrayOf(queues)) {
+      if (!queue.job_type) continue;
+      const attributes = { job_type: queue.job_type };
+      out.add('harbor_jobservice_queue_pending_jobs', queue.count ?? 0, attributes);
+      out.add('harbor_jobservice_queue_latency_seconds', queue.latency ?? 0, attributes);
+      out.add('harbor_jobservice_queue_paused', queue.paused ? 1 : 0, attributes);
+    }
+    const busy = new Map<string, number>();
+    for (const worker of arrayOf(workers)) {
+      if (worker.pool_id && worker.job_id) busy.set(worker.pool_id, (busy.get(worker.pool_id) ?? 0) + 1);
+    }
+    for (const pool of arrayOf(pools)) {
+      if (!pool.worker_pool_id) continue;
+      const attributes = { pool: pool.worker_pool_id };
+      out.add('harbor_jobservice_pool_workers', pool.concurrency ?? 0, attributes);
+      if (workers) out.add('harbor_jobservice_pool_busy_workers', busy.get(pool.worker_pool_id) ?? 0, attributes);
+    }
+  },
+};
+
+function arrayOf<T>(value: T[] | undefined): T[] {
+  return Array.isArray(value) ? value : [];
+}
