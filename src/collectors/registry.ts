@@ -1,5 +1,11 @@
 import { databaseHealthCollector } from './database/database-health.js';
+import { jobsCollector } from './database/jobs.js';
 import { projectsCollector } from './database/projects.js';
+import { RepositoriesCollector } from './database/repositories.js';
+import { robotsCollector } from './database/robots.js';
+import { storageCollector } from './database/storage.js';
+import { TagsCollector } from './database/tags.js';
+import { vulnerabilitiesCollector } from './database/vulnerabilities.js';
 import type { CollectorSwitch } from '../config/load.js';
 import type { Collector } from './types.js';
 
@@ -7,7 +13,17 @@ import type { Collector } from './types.js';
  * Every collector, by source. Adding a collector means writing its file and listing it here; flags,
  * --help and the docs follow from this list and the catalog.
  */
-export const databaseCollectors: readonly Collector<never>[] = [projectsCollector, databaseHealthCollector];
+export const databaseCollectors: readonly Collector<never>[] = [
+  projectsCollector,
+  // Stateful: they count audit rows incrementally, keeping their counts per database they read.
+  new RepositoriesCollector(),
+  new TagsCollector(),
+  jobsCollector,
+  vulnerabilitiesCollector,
+  robotsCollector,
+  storageCollector,
+  databaseHealthCollector,
+];
 
 export const allCollectors: readonly Collector<never>[] = [...databaseCollectors];
 

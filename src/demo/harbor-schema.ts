@@ -37,6 +37,7 @@ CREATE TABLE artifact (id SERIAL PRIMARY KEY, project_id integer NOT NULL, repos
   repository_id integer NOT NULL, media_type varchar(255) NOT NULL, manifest_media_type varchar(255) NOT NULL,
   size bigint, extra_attrs text, annotations jsonb, icon varchar(255)${atLeast213 ? ', artifact_type varchar(255)' : ''},
   UNIQUE (repository_id, digest));
+CREATE INDEX idx_artifact_digest_project_id ON artifact (digest, project_id);
 CREATE INDEX idx_artifact_push_time ON artifact (push_time);
 CREATE INDEX idx_artifact_repository_name ON artifact (repository_name);
 CREATE TABLE tag (id SERIAL PRIMARY KEY, repository_id integer NOT NULL, artifact_id integer NOT NULL REFERENCES artifact(id),
@@ -47,14 +48,18 @@ CREATE INDEX idx_tag_push_time ON tag (push_time);
 CREATE TABLE artifact_reference (id SERIAL PRIMARY KEY, parent_id integer NOT NULL REFERENCES artifact(id),
   child_id integer NOT NULL REFERENCES artifact(id), child_digest varchar(255) NOT NULL, platform varchar(255),
   urls varchar(1024), annotations jsonb, UNIQUE (parent_id, child_id));
+CREATE INDEX idx_artifact_reference_child_id ON artifact_reference (child_id);
 
 CREATE TABLE blob (id SERIAL PRIMARY KEY, digest varchar(255) NOT NULL UNIQUE, content_type varchar(1024) NOT NULL,
   size bigint NOT NULL, creation_time timestamp DEFAULT CURRENT_TIMESTAMP, update_time timestamp DEFAULT CURRENT_TIMESTAMP,
   status varchar(255) NOT NULL DEFAULT 'none', version bigint DEFAULT 0);
+CREATE INDEX idx_status ON blob (status);
+CREATE INDEX idx_version ON blob (version);
 CREATE TABLE project_blob (id SERIAL PRIMARY KEY, project_id integer NOT NULL, blob_id integer NOT NULL,
   creation_time timestamp DEFAULT CURRENT_TIMESTAMP, UNIQUE (project_id, blob_id));
 CREATE TABLE artifact_blob (id SERIAL PRIMARY KEY, digest_af varchar(255) NOT NULL, digest_blob varchar(255) NOT NULL,
   creation_time timestamp DEFAULT CURRENT_TIMESTAMP, UNIQUE (digest_af, digest_blob));
+CREATE INDEX idx_artifact_blob_digest_blob ON artifact_blob (digest_blob);
 
 CREATE TABLE quota (id SERIAL PRIMARY KEY, reference varchar(255) NOT NULL, reference_id varchar(255) NOT NULL,
   hard jsonb NOT NULL, creation_time timestamp DEFAULT CURRENT_TIMESTAMP, update_time timestamp DEFAULT CURRENT_TIMESTAMP,
@@ -75,29 +80,40 @@ ${
   source_ip varchar(50), op_time timestamp DEFAULT CURRENT_TIMESTAMP);
 CREATE INDEX idx_audit_log_ext_op_time ON audit_log_ext (op_time);
 CREATE INDEX idx_audit_log_ext_project_id_optime ON audit_log_ext (project_id, op_time);
-CREATE INDEX idx_audit_log_ext_project_id_operation ON audit_log_ext (project_id, operation);`
+CREATE INDEX idx_audit_log_ext_project_id_operation ON audit_log_ext (project_id, operation);
+CREATE INDEX idx_audit_log_ext_project_id_resource_type ON audit_log_ext (project_id, resource_type);`
     : ''
 }
 
 CREATE TABLE execution (id SERIAL PRIMARY KEY, vendor_type varchar(64) NOT NULL, vendor_id integer, status varchar(16),
   status_message text, trigger varchar(16) NOT NULL, extra_attrs json, start_time timestamp DEFAULT CURRENT_TIMESTAMP,
   end_time timestamp, revision integer, update_time timestamp);
-CREATE INDEX execution_start_time_idx ON execution (start_time);
-CREATE INDEX execution_vendor_type_vendor_id_idx ON execution (vendor_type, vendor_id);
+CREATE INDEX idx_execution_start_time ON execution (start_time);
+CREATE INDEX idx_execution_vendor_type_vendor_id ON execution (vendor_type, vendor_id);
 CREATE TABLE task (id SERIAL PRIMARY KEY, execution_id integer NOT NULL REFERENCES execution(id), job_id varchar(64),
   status varchar(16) NOT NULL, status_code integer NOT NULL, status_revision integer, status_message text,
   run_count integer, extra_attrs json, creation_time timestamp DEFAULT CURRENT_TIMESTAMP, start_time timestamp,
   update_time timestamp, end_time timestamp, vendor_type varchar(64) NOT NULL);
 CREATE INDEX task_execution_id_idx ON task (execution_id);
+CREATE INDEX idx_task_job_id ON task (job_id);
+CREATE INDEX idx_task_extra_attrs_report_uuids ON task USING gin (((extra_attrs::jsonb) -> 'report_uuids'));
 
 CREATE TABLE robot (id SERIAL PRIMARY KEY, name varchar(255), description varchar(1024), project_id integer,
-  expiresat bigint, disabled boolean, creation_time timestamp DEFAULT CURRENT_TIMESTAMP,
-  update_time timestamp DEFAULT CURRENT_TIMESTAMP, visible boolean DEFAULT true, secret varchar(2048), salt varchar(64),
+  expiresat bigint, disabled boolean NOT NULL DEFAULT false, creation_time timestamp DEFAULT CURRENT_TIMESTAMP,
+  update_time timestamp DEFAULT CURRENT_TIMESTAMP, visible boolean NOT NULL DEFAULT true, secret varchar(2048), salt varchar(64),
   duration integer${atLeast213 ? ', creator_ref integer DEFAULT 0, creator_type varchar(255)' : ''}, UNIQUE (name, project_id));
 CREATE TABLE scan_report (id SERIAL PRIMARY KEY, uuid varchar(64) NOT NULL UNIQUE, digest varchar(256) NOT NULL,
   registration_uuid varchar(64) NOT NULL, mime_type varchar(256) NOT NULL, report json, critical_cnt bigint,
   high_cnt bigint, medium_cnt bigint, low_cnt bigint, none_cnt bigint, unknown_cnt bigint, fixable_cnt bigint,
   UNIQUE (digest, registration_uuid, mime_type));
+CREATE TABLE scanner_registration (id SERIAL PRIMARY KEY, uuid varchar(64) NOT NULL UNIQUE, url varchar(256) NOT NULL UNIQUE,
+  name varchar(128) NOT NULL UNIQUE, description varchar(1024), auth varchar(16) NOT NULL, access_cred varchar(512),
+  disabled boolean NOT NULL DEFAULT false, is_default boolean NOT NULL DEFAULT false, use_internal_addr boolean NOT NULL DEFAULT false,
+  immutable boolean NOT NULL DEFAULT false, skip_cert_verify boolean NOT NULL DEFAULT false,
+  create_time timestamp DEFAULT CURRENT_TIMESTAMP, update_time timestamp DEFAULT CURRENT_TIMESTAMP);
+CREATE TABLE system_artifact (id SERIAL PRIMARY KEY, repository varchar(256) NOT NULL, digest varchar(255) NOT NULL DEFAULT '',
+  size bigint NOT NULL DEFAULT 0, vendor varchar(255) NOT NULL DEFAULT '', type varchar(255) NOT NULL DEFAULT '',
+  create_time timestamp DEFAULT CURRENT_TIMESTAMP, extra_attrs text NOT NULL DEFAULT '', UNIQUE (repository, digest, vendor));
 
 CREATE TABLE registry (id SERIAL PRIMARY KEY, name varchar(64) UNIQUE, url varchar(256), access_key varchar(255),
   access_secret varchar(4096), insecure boolean NOT NULL DEFAULT false, creation_time timestamp DEFAULT CURRENT_TIMESTAMP,

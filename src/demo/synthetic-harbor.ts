@@ -40,6 +40,13 @@ const JOB_KINDS = [
   'SYSTEM_ARTIFACT_CLEANUP',
 ] as const;
 const STATUSES = ['Success', 'Success', 'Success', 'Error', 'Stopped', 'Running'] as const;
+const LAYER_TYPE = 'application/vnd.oci.image.layer.v1.tar+gzip';
+/** Windows base layers that registries do not store; Harbor's statistics and quotas leave them out. */
+const FOREIGN_LAYER_TYPE = 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip';
+const VULNERABILITY_REPORT = 'application/vnd.security.vulnerability.report; version=1.1';
+/** The default scanner writes the reports Harbor shows; a replaced scanner's old reports stay behind. */
+const DEFAULT_SCANNER = 'scanner-trivy';
+const OLD_SCANNER = 'scanner-clair-retired';
 
 /**
  * Creates Harbor's schema (for the given release) and fills it with a registry of the requested size. The same
@@ -126,12 +133,20 @@ export async function seedSyntheticHarbor(
   const artifactBlobs: unknown[][] = [];
   const references: unknown[][] = [];
   const scanReports: unknown[][] = [];
-  const auditRows: { projectId: number; operation: string; resource: string; time: number }[] = [];
+  const auditRows: {
+    projectId: number;
+    operation: string;
+    resourceType: string;
+    resource: string;
+    time: number;
+  }[] = [];
+  const repositoryTags: string[] = [];
+  const repositoryDigests: string[] = [];
   const sharedLayers: { id: number; digest: string; size: number }[] = [];
   let blobId = 0;
-  const newBlob = (size: number) => {
+  const newBlob = (size: number, contentType = LAYER_TYPE) => {
     const blob = { id: ++blobId, digest: `sha256:${random.hex(64)}`, size };
-    blobs.push([blob.id, blob.digest, 'application/vnd.oci.image.layer.v1.tar+gzip', blob.size]);
+    blobs.push([blob.id, blob.digest, contentType, blob.size]);
     return blob;
   };
   for (let index = 0; index < 5; index++) sharedLayers.push(newBlob(random.int(2, 80) * 1_000_000));
@@ -151,6 +166,7 @@ export async function seedSyntheticHarbor(
       const pushedAgo = random.int(1, 300) * DAY + random.int(0, DAY);
       const pulled = random.chance(0.7) ? at(random.int(0, Math.floor(pushedAgo / 2))) : null;
       const layers = [random.pick(sharedLayers), newBlob(random.int(1, 50) * 100_000)];
+      if (random.chance(0.03)) layers.push(newBlob(random.int(1, 9) * 10_000_000, FOREIGN_LAYER_TYPE));
       const config = newBlob(random.int(1, 20) * 100);
       let size = config.size;
       for (const layer of [config, ...layers]) {
@@ -179,14 +195,16 @@ export async function seedSyntheticHarbor(
       for (let t = 0; t < tagCount; t++) {
         const tagName = n === 0 && t === 0 ? 'latest' : `v${n}.${t}.${random.int(0, 9)}`;
         tags.push([++tagId, repositoryId, id, tagName, at(pushedAgo), pulled]);
+        repositoryTags.push(tagName);
       }
+      repositoryDigests.push(digest);
       if (random.chance(0.8)) {
         const critical = random.int(0, 3);
         scanReports.push([
           `report-${id}`,
           digest,
-          'scanner-trivy',
-          'application/vnd.security.vulnerability.report; version=1.1',
+          DEFAULT_SCANNER,
+          VULNERABILITY_REPORT,
           critical,
           random.int(0, 8),
           random.int(0, 20),
@@ -196,21 +214,45 @@ export async function seedSyntheticHarbor(
           random.int(0, critical + 5),
         ]);
       }
+      if (random.chance(0.2)) {
+        scanReports.push([
+          `old-report-${id}`,
+          digest,
+          OLD_SCANNER,
+          VULNERABILITY_REPORT,
+          9,
+          9,
+          9,
+          9,
+          9,
+          9,
+          9,
+        ]);
+      }
     }
     // A multi-arch index on some repositories: its children are artifacts without tags.
     if (random.chance(0.1) && artifactCount >= 2) {
       references.push([artifactId, artifactId - 1, `sha256:${random.hex(64)}`, 'linux/arm64']);
     }
+    // Pulls name a tag of the repository, sometimes a digest; a few rows are about other resources.
     const events = random.int(0, auditPerRepository * 2);
     for (let event = 0; event < events; event++) {
       const pull = random.chance(0.75);
+      const byDigest = random.chance(0.1);
+      const reference = byDigest
+        ? `@${random.pick(repositoryDigests)}`
+        : `:${pull ? random.pick(repositoryTags) : `v${event}`}`;
+      const other = random.chance(0.05);
       auditRows.push({
         projectId: project.id,
-        operation: pull ? 'pull' : 'create',
-        resource: `${name}:${pull ? 'latest' : `v${event}`}`,
+        operation: other ? 'delete' : pull ? 'pull' : 'create',
+        resourceType: other && random.chance(0.5) ? 'tag' : 'artifact',
+        resource: `${name}${reference}`,
         time: now - random.int(0, 90) * DAY - random.int(0, DAY),
       });
     }
+    repositoryTags.length = 0;
+    repositoryDigests.length = 0;
   }
   // Within a repository, tag names are unique: drop duplicates the random names produced.
   const seenTags = new Set<string>();
@@ -349,7 +391,8 @@ export async function seedSyntheticHarbor(
   await client.query(`
     INSERT INTO quota_usage (reference, reference_id, used)
     SELECT 'project', p.project_id::text, jsonb_build_object('storage', coalesce(sum(b.size), 0))
-    FROM project p LEFT JOIN project_blob pb ON pb.project_id = p.project_id LEFT JOIN blob b ON b.id = pb.blob_id
+    FROM project p LEFT JOIN project_blob pb ON pb.project_id = p.project_id
+    LEFT JOIN blob b ON b.id = pb.blob_id AND b.content_type <> '${FOREIGN_LAYER_TYPE}'
     WHERE NOT p.deleted GROUP BY p.project_id`);
 
   // Audit rows: in audit_log before 2.13; from 2.13 the newer third goes to audit_log_ext, as after an upgrade.
@@ -358,7 +401,7 @@ export async function seedSyntheticHarbor(
   const toRow = (row: (typeof auditRows)[number]) => [
     row.projectId,
     row.operation,
-    'artifact',
+    row.resourceType,
     row.resource,
     'admin',
     new Date(row.time).toISOString(),
@@ -396,6 +439,7 @@ export async function seedSyntheticHarbor(
       tasks.push([id, `job-${id}-${task}`, task === 0 ? status : random.pick(STATUSES), 0, kind]);
     }
   };
+  // The newest GC is a dry run: it reports what it would free, which is not what the last GC freed.
   for (const kind of JOB_KINDS) {
     for (let run = 0; run < 5; run++) {
       const gc = kind === 'GARBAGE_COLLECTION';
@@ -404,6 +448,8 @@ export async function seedSyntheticHarbor(
         gc || kind === 'PURGE_AUDIT_LOG' ? -1 : 0,
         gc
           ? {
+              dry_run: run === 4,
+              delete_untagged: true,
               freed_space: random.int(0, 10_000) * 1_000_000,
               purged_blobs: random.int(0, 500),
               purged_manifests: random.int(0, 100),
@@ -412,6 +458,10 @@ export async function seedSyntheticHarbor(
         (5 - run) * DAY + random.int(0, 3600_000),
       );
     }
+  }
+  // Harbor keeps the last scan execution of each artifact.
+  for (const artifact of artifacts) {
+    if (random.chance(0.3)) addExecution('IMAGE_SCAN', artifact[0] as number, null, random.int(1, 30) * DAY);
   }
   const registryRows = [
     [1, 'dockerhub', 'https://hub.docker.com', 'docker-hub', 'healthy'],
@@ -477,16 +527,46 @@ export async function seedSyntheticHarbor(
       project,
       expires,
       id % 5 === 0,
+      true,
     ]);
+  }
+  // Scan jobs create short-lived robots that Harbor hides (visible = false).
+  for (let id = robotCount + 1; id <= robotCount + 2; id++) {
+    robots.push([id, `robot$scan-job-${id}`, live[0]!.id, Math.floor(now / 1000) - 3600, false, false]);
   }
   await bulkInsert(
     client,
     'robot',
-    ['id', 'name', 'project_id', 'expiresat', 'disabled'].map((name, index) => ({
+    ['id', 'name', 'project_id', 'expiresat', 'disabled', 'visible'].map((name, index) => ({
       name,
-      type: ['int', 'text', 'int', 'bigint', 'bool'][index]!,
+      type: ['int', 'text', 'int', 'bigint', 'bool', 'bool'][index]!,
     })),
     robots,
+  );
+  await bulkInsert(
+    client,
+    'scanner_registration',
+    ['uuid', 'url', 'name', 'auth', 'is_default'].map((name, index) => ({
+      name,
+      type: index === 4 ? 'bool' : 'text',
+    })),
+    [
+      [DEFAULT_SCANNER, 'http://harbor-trivy:8080', 'Trivy', '', true],
+      [OLD_SCANNER, 'http://clair-adapter:8080', 'Clair', '', false],
+    ],
+  );
+  // Exported CVE reports and similar files Harbor stores itself; its statistics add their size.
+  await bulkInsert(
+    client,
+    'system_artifact',
+    ['repository', 'digest', 'size', 'vendor', 'type'].map((name, index) => ({
+      name,
+      type: index === 2 ? 'bigint' : 'text',
+    })),
+    [
+      ['scandata_export_1', `sha256:${random.hex(64)}`, 1_234_567, 'SCAN_DATA_EXPORT', 'ScanData_CSV'],
+      ['scandata_export_2', `sha256:${random.hex(64)}`, 7_654_321, 'SCAN_DATA_EXPORT', 'ScanData_CSV'],
+    ],
   );
   // Serial columns were given explicit ids: move their sequences past them, as Harbor's would be.
   await client.query(`

@@ -9,15 +9,24 @@ FROM pg_stat_activity
 WHERE datname = current_database() AND backend_type = 'client backend'
 GROUP BY 1, 2`;
 
+/**
+ * Replay lag on a standby is the age of the last replayed transaction, except when everything received has been
+ * replayed (an idle primary would otherwise look like growing lag).
+ */
 export const SERVER_SQL = `
 SELECT current_setting('max_connections')::int AS max_connections,
-       pg_database_size(current_database())::float8 AS size_bytes`;
+       pg_database_size(current_database())::float8 AS size_bytes,
+       pg_is_in_recovery() AS standby,
+       CASE WHEN NOT pg_is_in_recovery() THEN NULL
+            WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+            ELSE greatest(0, extract(epoch FROM now() - pg_last_xact_replay_timestamp()))
+       END::float8 AS replication_lag_seconds`;
 
 export const databaseHealthCollector: Collector<HarborDatabase> = {
   name: 'database',
   source: 'database',
   defaultEnabled: true,
-  help: "The database server's health: sessions by state and application, max_connections, size.",
+  help: "The database server's health: sessions by state and application, max_connections, size, standby and replication lag.",
   async collect({ client, out }) {
     const sessions = await client.query<{ state: string; application: string; sessions: number }>(
       'sessions',
@@ -26,13 +35,18 @@ export const databaseHealthCollector: Collector<HarborDatabase> = {
     for (const row of sessions) {
       out.add('harbor_database_sessions', row.sessions, { state: row.state, application: row.application });
     }
-    const [server] = await client.query<{ max_connections: number; size_bytes: number }>(
-      'server',
-      SERVER_SQL,
-    );
+    const [server] = await client.query<{
+      max_connections: number;
+      size_bytes: number;
+      standby: boolean;
+      replication_lag_seconds: number | null;
+    }>('server', SERVER_SQL);
     if (server) {
       out.add('harbor_database_max_connections', server.max_connections);
       out.add('harbor_database_size_bytes', server.size_bytes);
+      out.add('harbor_database_standby', server.standby ? 1 : 0);
+      if (server.replication_lag_seconds !== null)
+        out.add('harbor_database_replication_lag_seconds', server.replication_lag_seconds);
     }
   },
 };

@@ -1,0 +1,208 @@
+import type { HarborDatabase } from '../../sources/postgres/database-source.js';
+
+/** Harbor < 2.13 writes audit events to audit_log; from 2.13 new events go to audit_log_ext. */
+export type AuditTable = 'audit_log' | 'audit_log_ext';
+
+export interface AuditEventQuery {
+  /** Names the statements in errors and tests. */
+  name: string;
+  /** `create` is a push, `pull` a pull (resource_type 'artifact' for both). */
+  operation: 'create' | 'pull';
+  /** Count per tag as well as per repository; a pull by digest has the tag ''. */
+  byTag: boolean;
+}
+
+/** Events per repository (and tag), keyed by `auditKey(repository, tag)`. */
+export type AuditCounts = ReadonlyMap<string, number>;
+
+export function auditKey(repository: string, tag = ''): string {
+  return `${repository}\u0000${tag}`;
+}
+
+export function splitAuditKey(key: string): { repository: string; tag: string } {
+  const at = key.indexOf('\u0000');
+  return { repository: key.slice(0, at), tag: key.slice(at + 1) };
+}
+
+/**
+ * How far below the newest id we look for ids that are not visible yet: a row whose transaction commits after a
+ * later row's would otherwise be skipped for good. Such ids are asked for again until they appear or expire.
+ */
+const PENDING_WINDOW = 1000;
+const PENDING_TTL_MS = 10 * 60_000;
+const PENDING_MAX = 10_000;
+/** States kept for databases seen by this process (another exporter in the process, changed settings). */
+const DATABASES_KEPT = 8;
+
+/**
+ * One statement per table and refresh. The first row (repository NULL) describes the table: its id range, which
+ * ids in the newest window are missing, which previously missing ids are now there, and which database this is.
+ * The other rows are the events with id > $1 (or in $2), by repository and tag. Artifact events name their
+ * resource 'project/repo:tag' or 'project/repo@sha256:...'. Checked against Harbor 2.10.3, 2.13.5, 2.15.2.
+ */
+export function auditEventsSql(table: AuditTable, byTag: boolean): string {
+  const tag = byTag
+    ? `CASE WHEN strpos(resource, '@') > 0 THEN '' ELSE split_part(resource, ':', 2) END`
+    : `''`;
+  return `
+WITH bounds AS (SELECT min(id) AS min_id, max(id) AS max_id FROM ${table})
+SELECT NULL::text AS repository, NULL::text AS tag, NULL::float8 AS events,
+       b.min_id::float8 AS min_id, b.max_id::float8 AS max_id,
+       concat_ws(':', inet_server_addr(), inet_server_port(), current_database(), '${table}'::regclass::oid) AS identity,
+       ARRAY(SELECT g FROM generate_series(greatest($1::bigint, b.max_id - ${PENDING_WINDOW}) + 1, b.max_id) AS g
+             WHERE NOT EXISTS (SELECT 1 FROM ${table} a WHERE a.id = g))::float8[] AS missing,
+       ARRAY(SELECT id FROM ${table} WHERE id = ANY($2::bigint[]))::float8[] AS found
+FROM bounds b
+UNION ALL
+SELECT split_part(split_part(resource, '@', 1), ':', 1), ${tag}, count(*)::float8, NULL, NULL, NULL, NULL, NULL
+FROM ${table}
+WHERE (id > $1::bigint OR id = ANY($2::bigint[])) AND operation = $3 AND resource_type = 'artifact'
+GROUP BY 1, 2`;
+}
+
+interface AuditRow {
+  repository: string | null;
+  tag: string | null;
+  events: number | null;
+  min_id: number | null;
+  max_id: number | null;
+  identity: string | null;
+  missing: number[] | null;
+  found: number[] | null;
+}
+
+interface TableAnswer {
+  identity: string;
+  minId: number | null;
+  maxId: number | null;
+  missing: number[];
+  found: number[];
+  events: { key: string; events: number }[];
+}
+
+interface TableState {
+  identity: string;
+  /** Highest id counted. */
+  lastId: number;
+  /** Lowest id at the last full count: when it rises, old rows were purged. */
+  minId: number | null;
+  counts: Map<string, number>;
+  /** Ids below lastId not visible yet, with when they were first missed. */
+  pending: Map<number, number>;
+}
+
+/**
+ * Counts audit events incrementally: all rows once, then on each refresh only rows with a higher id than the last
+ * one counted, separately for each audit table. When old rows disappear (Harbor's audit log purge, a restored or
+ * truncated table) the table is counted again in full, so the values follow the table: a drop is a counter reset,
+ * never a negative or a double count. Ids whose rows were not yet committed when passed are read again later.
+ */
+export class AuditEventCounter {
+  private readonly states = new Map<string, TableState>();
+  private readonly lastIdentity = new Map<AuditTable, string>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly query: AuditEventQuery,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Events in the tables this Harbor release writes, summed; one statement per table (two after a purge). */
+  count(client: HarborDatabase): Promise<AuditCounts> {
+    const tables: AuditTable[] = client.schema.hasAuditLogExt
+      ? ['audit_log', 'audit_log_ext']
+      : ['audit_log'];
+    // Refreshes of one counter run one after another, so two exporters in one process cannot interleave.
+    const run = this.queue.then(async () => {
+      const states: TableState[] = [];
+      for (const table of tables) states.push(await this.refreshTable(client, table));
+      const total = new Map<string, number>();
+      for (const state of states) {
+        for (const [key, events] of state.counts) total.set(key, (total.get(key) ?? 0) + events);
+      }
+      return total;
+    });
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private async refreshTable(client: HarborDatabase, table: AuditTable): Promise<TableState> {
+    const remembered = this.lastIdentity.get(table);
+    let state = remembered === undefined ? undefined : this.states.get(remembered);
+    let answer = await this.read(client, table, state);
+    if (state && answer.identity !== state.identity) {
+      // Another database than last time: continue its own count, or count it in full.
+      state = this.states.get(answer.identity);
+      answer = await this.read(client, table, state);
+    }
+    if (state && shrank(state, answer)) {
+      state = undefined;
+      answer = await this.read(client, table, undefined);
+    }
+    const next = state ? this.advance(state, answer) : this.fullCount(answer);
+    this.remember(table, next);
+    return next;
+  }
+
+  private async read(
+    client: HarborDatabase,
+    table: AuditTable,
+    state: TableState | undefined,
+  ): Promise<TableAnswer> {
+    const rows = await client.query<AuditRow>(
+      `${this.query.name} (${table})`,
+      auditEventsSql(table, this.query.byTag),
+      [state?.lastId ?? 0, state ? [...state.pending.keys()] : [], this.query.operation],
+    );
+    const head = rows.find((row) => row.identity !== null);
+    if (!head) throw new Error(`${this.query.name} (${table}): no summary row`);
+    return {
+      identity: head.identity!,
+      minId: head.min_id,
+      maxId: head.max_id,
+      missing: head.missing ?? [],
+      found: head.found ?? [],
+      events: rows
+        .filter((row) => row.identity === null && row.repository !== null)
+        .map((row) => ({ key: auditKey(row.repository!, row.tag ?? ''), events: row.events ?? 0 })),
+    };
+  }
+
+  private fullCount(answer: TableAnswer): TableState {
+    const state: TableState = {
+      identity: answer.identity,
+      lastId: answer.maxId ?? 0,
+      minId: answer.minId,
+      counts: new Map(),
+      pending: new Map(),
+    };
+    return this.advance(state, { ...answer, found: [] }, true);
+  }
+
+  private advance(state: TableState, answer: TableAnswer, full = false): TableState {
+    for (const { key, events } of answer.events) state.counts.set(key, (state.counts.get(key) ?? 0) + events);
+    const now = this.now();
+    for (const id of answer.found) state.pending.delete(id);
+    for (const id of answer.missing) if (!state.pending.has(id)) state.pending.set(id, now);
+    for (const [id, since] of state.pending) {
+      if (now - since > PENDING_TTL_MS || state.pending.size > PENDING_MAX) state.pending.delete(id);
+    }
+    if (!full && answer.maxId !== null) state.lastId = Math.max(state.lastId, answer.maxId);
+    state.minId ??= answer.minId;
+    return state;
+  }
+
+  private remember(table: AuditTable, state: TableState): void {
+    this.lastIdentity.set(table, state.identity);
+    this.states.delete(state.identity);
+    this.states.set(state.identity, state);
+    if (this.states.size > DATABASES_KEPT) this.states.delete(this.states.keys().next().value!);
+  }
+}
+
+/** Rows at or below the last counted id are gone: purged from the start, or the table was emptied or restored. */
+function shrank(state: TableState, answer: TableAnswer): boolean {
+  if (answer.maxId === null) return state.lastId > 0;
+  if (answer.maxId < state.lastId) return true;
+  return state.minId !== null && (answer.minId === null || answer.minId > state.minId);
+}

@@ -1,0 +1,97 @@
+import type { HarborDatabase } from '../../sources/postgres/database-source.js';
+import type { Collector } from '../types.js';
+
+/** Execution statuses Harbor's task manager writes; each job type's latest execution has one of them. */
+export const EXECUTION_STATUSES = ['Pending', 'Running', 'Stopped', 'Error', 'Success', 'Scheduled'] as const;
+
+/**
+ * Executions Harbor keeps, by job type (execution.vendor_type: GARBAGE_COLLECTION, REPLICATION, RETENTION,
+ * SCAN_ALL, IMAGE_SCAN, PURGE_AUDIT_LOG, ...) and status. Checked against Harbor 2.10.3, 2.13.5, 2.15.2.
+ */
+export const EXECUTIONS_SQL = `
+SELECT vendor_type AS job_type, coalesce(status, 'Unknown') AS status, count(*)::float8 AS executions
+FROM execution
+GROUP BY 1, 2`;
+
+/**
+ * The newest execution of each job type (highest id: ids follow creation). An unfinished execution may hold
+ * Go's zero time (year 1) as its end, which is read as no end.
+ */
+export const LATEST_EXECUTIONS_SQL = `
+SELECT DISTINCT ON (vendor_type) vendor_type AS job_type, coalesce(status, 'Unknown') AS status,
+       extract(epoch FROM start_time)::float8 AS started,
+       CASE WHEN end_time > '1970-01-01' THEN extract(epoch FROM end_time)::float8 END AS ended
+FROM execution
+ORDER BY vendor_type, id DESC`;
+
+/**
+ * The newest garbage collection that is not a dry run and recorded what it did (extra_attrs freed_space,
+ * purged_blobs, purged_manifests, written by Harbor >= 2.9).
+ */
+export const LAST_GC_SQL = `
+SELECT (attrs ->> 'freed_space')::float8 AS freed_bytes, (attrs ->> 'purged_blobs')::float8 AS purged_blobs,
+       (attrs ->> 'purged_manifests')::float8 AS purged_manifests
+FROM (SELECT id, extra_attrs::jsonb AS attrs FROM execution WHERE vendor_type = 'GARBAGE_COLLECTION') gc
+WHERE attrs ? 'freed_space' AND coalesce(attrs ->> 'dry_run', 'false') <> 'true'
+ORDER BY id DESC
+LIMIT 1`;
+
+interface LatestRow {
+  job_type: string;
+  status: string;
+  started: number | null;
+  ended: number | null;
+}
+
+interface GcRow {
+  freed_bytes: number | null;
+  purged_blobs: number | null;
+  purged_manifests: number | null;
+}
+
+export const jobsCollector: Collector<HarborDatabase> = {
+  name: 'jobs',
+  source: 'database',
+  defaultEnabled: true,
+  help: "Harbor's jobs: each job type's latest execution (status, start, end, duration), executions by type and status, the last GC's results.",
+  async collect({ client, out }) {
+    const executions = await client.query<{ job_type: string; status: string; executions: number }>(
+      'executions',
+      EXECUTIONS_SQL,
+    );
+    for (const row of executions) {
+      out.add('harbor_job_executions', row.executions, { job_type: row.job_type, status: row.status });
+    }
+
+    const latest = await client.query<LatestRow>('latest executions', LATEST_EXECUTIONS_SQL);
+    for (const row of latest) {
+      const jobType = { job_type: row.job_type };
+      const statuses: string[] = [...EXECUTION_STATUSES];
+      if (!statuses.includes(row.status)) statuses.push(row.status);
+      for (const status of statuses) {
+        out.add('harbor_job_last_execution_status', status === row.status ? 1 : 0, {
+          job_type: row.job_type,
+          status,
+        });
+      }
+      if (row.started !== null)
+        out.add('harbor_job_last_execution_start_timestamp_seconds', row.started, jobType);
+      if (row.ended !== null) {
+        out.add('harbor_job_last_execution_end_timestamp_seconds', row.ended, jobType);
+        if (row.started !== null)
+          out.add(
+            'harbor_job_last_execution_duration_seconds',
+            Math.max(0, row.ended - row.started),
+            jobType,
+          );
+      }
+    }
+
+    const [gc] = await client.query<GcRow>('last gc', LAST_GC_SQL);
+    if (gc) {
+      if (gc.freed_bytes !== null) out.add('harbor_gc_last_freed_bytes', gc.freed_bytes);
+      if (gc.purged_blobs !== null) out.add('harbor_gc_last_purged_blobs', gc.purged_blobs);
+      if (gc.purged_manifests !== null) out.add('harbor_gc_last_purged_manifests', gc.purged_manifests);
+    }
+  },
+};

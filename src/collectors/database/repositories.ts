@@ -1,0 +1,72 @@
+import type { HarborDatabase } from '../../sources/postgres/database-source.js';
+import type { Collector, CollectorContext } from '../types.js';
+import { AuditEventCounter, auditKey } from './audit-events.js';
+
+/**
+ * One row per repository, every figure from one aggregate per table (hash joins, no per-row subqueries).
+ * Untagged: no tag row and not a child of an image index, which is what GC's "delete untagged" removes.
+ * Timestamps are stored in UTC without a zone. Checked against Harbor 2.10.3, 2.13.5, 2.15.2.
+ */
+export const REPOSITORIES_SQL = `
+WITH tagged AS (SELECT DISTINCT artifact_id FROM tag),
+     children AS (SELECT DISTINCT child_id FROM artifact_reference),
+     artifacts AS (
+       SELECT a.repository_id, count(*)::float8 AS artifacts,
+              count(*) FILTER (WHERE tagged.artifact_id IS NULL AND children.child_id IS NULL)::float8 AS untagged,
+              coalesce(sum(a.size), 0)::float8 AS size_bytes,
+              extract(epoch FROM max(a.push_time))::float8 AS last_push,
+              extract(epoch FROM max(a.pull_time))::float8 AS last_pull
+       FROM artifact a
+       LEFT JOIN tagged ON tagged.artifact_id = a.id
+       LEFT JOIN children ON children.child_id = a.id
+       GROUP BY a.repository_id),
+     tags AS (SELECT repository_id, count(*)::float8 AS tags FROM tag GROUP BY repository_id)
+SELECT r.name AS repository, p.name AS project, r.pull_count::float8 AS pulls,
+       coalesce(tags.tags, 0) AS tags, coalesce(artifacts.artifacts, 0) AS artifacts,
+       coalesce(artifacts.untagged, 0) AS untagged, coalesce(artifacts.size_bytes, 0) AS size_bytes,
+       artifacts.last_push, artifacts.last_pull
+FROM repository r
+JOIN project p ON p.project_id = r.project_id AND NOT p.deleted
+LEFT JOIN artifacts ON artifacts.repository_id = r.repository_id
+LEFT JOIN tags ON tags.repository_id = r.repository_id`;
+
+interface RepositoryRow {
+  repository: string;
+  project: string;
+  pulls: number;
+  tags: number;
+  artifacts: number;
+  untagged: number;
+  size_bytes: number;
+  last_push: number | null;
+  last_pull: number | null;
+}
+
+/** Per repository: pulls, pushes (counted from the audit log, incrementally), tags, artifacts, size, activity. */
+export class RepositoriesCollector implements Collector<HarborDatabase> {
+  readonly name = 'repositories';
+  readonly source = 'database';
+  readonly defaultEnabled = true;
+  readonly help =
+    'Per repository: pulls, pushes (audit log, counted incrementally), tags, artifacts, untagged artifacts, size, last push and pull.';
+  private readonly pushes = new AuditEventCounter({ name: 'pushes', operation: 'create', byTag: false });
+
+  async collect({ client, out }: CollectorContext<HarborDatabase>): Promise<void> {
+    const pushes = await this.pushes.count(client);
+    const rows = await client.query<RepositoryRow>('repositories', REPOSITORIES_SQL);
+    for (const row of rows) {
+      // One attributes object per repository, shared by its series.
+      const attributes = { project: row.project, repository: row.repository };
+      out.add('harbor_repository_pulls', row.pulls, attributes);
+      out.add('harbor_repository_pushes', pushes.get(auditKey(row.repository)) ?? 0, attributes);
+      out.add('harbor_repository_tags', row.tags, attributes);
+      out.add('harbor_repository_artifacts', row.artifacts, attributes);
+      out.add('harbor_repository_untagged_artifacts', row.untagged, attributes);
+      out.add('harbor_repository_size_bytes', row.size_bytes, attributes);
+      if (row.last_push !== null)
+        out.add('harbor_repository_last_push_timestamp_seconds', row.last_push, attributes);
+      if (row.last_pull !== null)
+        out.add('harbor_repository_last_pull_timestamp_seconds', row.last_pull, attributes);
+    }
+  }
+}
