@@ -49,7 +49,6 @@ function headerBlockSize(header: string): number {
 
 function toBytes(field: string | undefined, blockSize: number): number {
   if (!field || !/^\d+$/.test(field)) throw new Error(`df figure "${field}" is not a block count`);
-  const bytes = Number(field) * blockSize;
-  if (!Number.isSafeInteger(bytes)) throw new Error(`df figure ${field} is out of range`);
-  return bytes;
+  // Network filesystems report up to 8 EiB (EFS); beyond 2^53 the nearest double is as exact as a gauge gets.
+  return Number(BigInt(field) * BigInt(blockSize));
 }

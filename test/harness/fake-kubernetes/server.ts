@@ -69,11 +69,17 @@ export class FakeKubernetes {
   pods: Record<string, unknown>[] = [];
   refusals: Refusal[] = [];
   onExec: ExecHandler = () => ({ stderr: 'no exec handler\n', status: execExitStatus(126) });
+  /** Exec subprotocols the server accepts, preferred first (Kubernetes 1.30+ prefers v5). */
+  execProtocols = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
+  /** The subprotocol of the last exec connection. */
+  lastExecProtocol?: string;
   private readonly sockets = new Set<Socket>();
   private readonly webSockets = new WebSocketServer({
     noServer: true,
-    handleProtocols: (offered) =>
-      ['v5.channel.k8s.io', 'v4.channel.k8s.io'].find((protocol) => offered.has(protocol)) ?? false,
+    handleProtocols: (offered) => {
+      this.lastExecProtocol = this.execProtocols.find((protocol) => offered.has(protocol));
+      return this.lastExecProtocol ?? false;
+    },
   });
 
   private constructor(
@@ -102,7 +108,8 @@ export class FakeKubernetes {
   kubeConfig(options: { token?: string; namespace?: string } = {}): KubeConfig {
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromOptions({
-      clusters: [{ name: 'fake', server: this.url, skipTLSVerify: false }],
+      // client-node refuses plain HTTP unless TLS verification is off; there is no TLS to verify here.
+      clusters: [{ name: 'fake', server: this.url, skipTLSVerify: true }],
       users: [{ name: 'exporter', token: options.token ?? this.token }],
       contexts: [{ name: 'fake', cluster: 'fake', user: 'exporter', namespace: options.namespace }],
       currentContext: 'fake',
