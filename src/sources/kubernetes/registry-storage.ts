@@ -33,7 +33,12 @@ export class KubernetesRegistryStorage implements RegistryStorageProbe {
     try {
       return { driver, directory: rootDirectory, volume: parseDfOutput(result.stdout) };
     } catch (error) {
-      throw new Error(`df in pod ${pod}: ${(error as Error).message}${stderr ? ` (stderr: ${stderr})` : ''}`);
+      throw new Error(
+        `df in pod ${pod}: ${(error as Error).message}${stderr ? ` (stderr: ${stderr})` : ''}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 }
