@@ -2,7 +2,7 @@ import type { KubernetesVerb } from './api-calls.js';
 
 /** What an operator should check for each refusal; the message carries it so one log line is enough. */
 const HINTS: Readonly<Record<number, string>> = {
-  401: 'the API server refused the credentials (service account token or kubeconfig user)',
+  401: 'the API server refused the credentials: check the service account token or the kubeconfig user',
   403: "the service account may not do this: compare the chart's Role with the exporter's list of API calls",
   404: 'no such object: check kubernetes.namespace, kubernetes.release and kubernetes.fullname',
 };
