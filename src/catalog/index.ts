@@ -1,5 +1,6 @@
 import { databaseMetrics } from './database-metrics.js';
 import { exporterMetrics } from './exporter-metrics.js';
+import { kubernetesMetrics } from './kubernetes-metrics.js';
 import type { MetricDefinition } from './types.js';
 
 export type {
@@ -12,7 +13,7 @@ export type {
 export { exposedName } from './types.js';
 
 /** Every metric the exporter can publish, in the order /metrics lists them. Defined here and nowhere else. */
-export const catalog: readonly MetricDefinition[] = [...exporterMetrics, ...databaseMetrics];
+export const catalog: readonly MetricDefinition[] = [...exporterMetrics, ...databaseMetrics, ...kubernetesMetrics];
 
 const byName = new Map(catalog.map((definition) => [definition.name, definition]));
 

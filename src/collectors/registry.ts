@@ -6,6 +6,8 @@ import { robotsCollector } from './database/robots.js';
 import { storageCollector } from './database/storage.js';
 import { TagsCollector } from './database/tags.js';
 import { vulnerabilitiesCollector } from './database/vulnerabilities.js';
+import { podsCollector } from './kubernetes/pods.js';
+import { registryStorageCollector } from './storage/registry-storage.js';
 import type { CollectorSwitch } from '../config/load.js';
 import type { Collector } from './types.js';
 
@@ -25,7 +27,15 @@ export const databaseCollectors: readonly Collector<never>[] = [
   databaseHealthCollector,
 ];
 
-export const allCollectors: readonly Collector<never>[] = [...databaseCollectors];
+export const kubernetesCollectors: readonly Collector<never>[] = [podsCollector];
+
+export const storageCollectors: readonly Collector<never>[] = [registryStorageCollector];
+
+export const allCollectors: readonly Collector<never>[] = [
+  ...databaseCollectors,
+  ...kubernetesCollectors,
+  ...storageCollectors,
+];
 
 /** The collectors as configuration sees them (flags, --help). */
 export function collectorSwitches(): CollectorSwitch[] {

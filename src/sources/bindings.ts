@@ -1,4 +1,4 @@
-import { databaseCollectors } from '../collectors/registry.js';
+import { databaseCollectors, kubernetesCollectors, storageCollectors } from '../collectors/registry.js';
 import type { Collector } from '../collectors/types.js';
 import type { ExporterConfig } from '../config/config.js';
 import type { Logger } from '../log.js';
@@ -8,6 +8,10 @@ import {
   fixedDatabaseSettings,
   type DatabaseSettingsProvider,
 } from './postgres/database-source.js';
+import { HarborInKubernetes, type KubernetesAccessOptions } from './kubernetes/harbor-in-kubernetes.js';
+import { KubernetesSource } from './kubernetes/kubernetes-source.js';
+import { LocalRegistryStorage } from './storage/local-storage.js';
+import { RegistryStorageSource } from './storage/storage-source.js';
 
 /** A source with the collectors enabled for it. */
 export interface SourceBinding {
@@ -18,6 +22,8 @@ export interface SourceBinding {
 export interface SourceOverrides {
   /** Database settings from somewhere other than the configuration (Kubernetes discovery, the demo). */
   databaseSettings?: DatabaseSettingsProvider;
+  /** The cluster to discover Harbor in, instead of the default kubeconfig (tests). */
+  kubernetes?: KubernetesAccessOptions;
 }
 
 /** Builds the configured sources; a source with no enabled collector is not started. */
@@ -32,14 +38,33 @@ export function buildSources(
       (collector) => config.collectors.get(collector.name) ?? collector.defaultEnabled,
     ) as Collector<unknown>[];
 
+  // Harbor's Helm release fills in the database and API settings that were not given (explicit ones win).
+  const kubernetes =
+    config.kubernetes && new HarborInKubernetes(config, config.kubernetes, log, overrides.kubernetes);
   const databaseSettings =
-    overrides.databaseSettings ?? (config.database && fixedDatabaseSettings(config.database));
+    overrides.databaseSettings ??
+    kubernetes?.databaseSettings ??
+    (config.database && fixedDatabaseSettings(config.database));
   const database = enabled(databaseCollectors);
   if (databaseSettings && database.length > 0) {
     bindings.push({
       source: new DatabaseSource(databaseSettings, log.child({ source: 'database' })),
       collectors: database,
     });
+  }
+
+  // Registry storage under the same metric names: a local mount (docker compose) or df in the registry pod.
+  const storageProbe = config.storageLocalPath
+    ? new LocalRegistryStorage(config.storageLocalPath)
+    : kubernetes?.registryStorage;
+  const storage = enabled(storageCollectors);
+  if (storageProbe && storage.length > 0) {
+    bindings.push({ source: new RegistryStorageSource(storageProbe), collectors: storage });
+  }
+
+  const pods = enabled(kubernetesCollectors);
+  if (kubernetes && pods.length > 0) {
+    bindings.push({ source: new KubernetesSource(kubernetes.api), collectors: pods });
   }
   return bindings;
 }
