@@ -58,27 +58,6 @@ export const apiMetrics: readonly MetricDefinition[] = [
     ],
   },
 
-  // statistics: /statistics
-  {
-    name: 'harbor_statistics_repositories',
-    kind: 'gauge',
-    unit: '{repository}',
-    help: 'Repositories in public and in private projects, as Harbor counts them for its dashboard.',
-    attributes: ['visibility'],
-    collector: 'statistics',
-    ...api,
-    compat: [{ set: 'seed', name: 'harbor_repo_count_total', kind: 'gauge', labels: { visibility: 'type' } }],
-  },
-  {
-    name: 'harbor_statistics_storage_bytes',
-    kind: 'gauge',
-    unit: 'By',
-    help: "Storage used by all blobs, as Harbor's dashboard reports it (blobs shared between projects counted once).",
-    attributes: [],
-    collector: 'statistics',
-    ...api,
-  },
-
   // replication: /replication/policies, then the latest execution of each policy
   {
     name: 'harbor_replication_policies',
@@ -147,44 +126,6 @@ export const apiMetrics: readonly MetricDefinition[] = [
     ],
   },
 
-  // gc: /system/gc (latest run) and /system/gc/schedule
-  {
-    name: 'harbor_gc_last_run_status',
-    kind: 'gauge',
-    unit: '1',
-    help: 'Status of the latest garbage collection: 1 for the current one of pending, running, success, error, stopped; 0 for the others.',
-    attributes: ['status'],
-    collector: 'gc',
-    ...api,
-  },
-  {
-    name: 'harbor_gc_last_run_start_timestamp_seconds',
-    kind: 'gauge',
-    unit: 's',
-    help: 'Unix time at which the latest garbage collection started.',
-    attributes: [],
-    collector: 'gc',
-    ...api,
-  },
-  {
-    name: 'harbor_gc_last_run_freed_bytes',
-    kind: 'gauge',
-    unit: 'By',
-    help: 'Bytes the latest garbage collection freed (Harbor 2.9 and later report it).',
-    attributes: [],
-    collector: 'gc',
-    ...api,
-  },
-  {
-    name: 'harbor_gc_next_run_timestamp_seconds',
-    kind: 'gauge',
-    unit: 's',
-    help: 'Unix time of the next scheduled garbage collection; absent when none is scheduled.',
-    attributes: [],
-    collector: 'gc',
-    ...api,
-  },
-
   // scan-all: /scans/all/metrics
   {
     name: 'harbor_scan_all_tasks',
@@ -214,9 +155,7 @@ export const apiMetrics: readonly MetricDefinition[] = [
     attributes: ['job_type'],
     collector: 'jobservice',
     ...api,
-    compat: [
-      { set: 'harbor', name: 'harbor_task_queue_size', kind: 'gauge', labels: { job_type: 'type' } },
-    ],
+    compat: [{ set: 'harbor', name: 'harbor_task_queue_size', kind: 'gauge', labels: { job_type: 'type' } }],
   },
   {
     name: 'harbor_jobservice_queue_latency_seconds',
@@ -258,13 +197,22 @@ export const apiMetrics: readonly MetricDefinition[] = [
     ...api,
   },
 
-  // schedules: /schedules
+  // schedules: /schedules and /system/gc/schedule
   {
     name: 'harbor_schedules',
     kind: 'gauge',
     unit: '{schedule}',
     help: 'Scheduled jobs, per job type (GARBAGE_COLLECTION, SCAN_ALL, REPLICATION, ...).',
     attributes: ['job_type'],
+    collector: 'schedules',
+    ...api,
+  },
+  {
+    name: 'harbor_gc_next_run_timestamp_seconds',
+    kind: 'gauge',
+    unit: 's',
+    help: 'Unix time of the next scheduled garbage collection; absent when none is scheduled.',
+    attributes: [],
     collector: 'schedules',
     ...api,
   },
@@ -301,5 +249,11 @@ export const apiMetrics: readonly MetricDefinition[] = [
  */
 export const apiFallbacks: readonly { metric: string; collector: string }[] = [
   { metric: 'harbor_projects', collector: 'api-projects' },
+  { metric: 'harbor_repositories', collector: 'api-projects' },
   { metric: 'harbor_project_repositories', collector: 'api-projects' },
+  { metric: 'harbor_repository_pulls', collector: 'api-repositories' },
+  { metric: 'harbor_repository_artifacts', collector: 'api-repositories' },
+  { metric: 'harbor_project_quota_limit_bytes', collector: 'api-quotas' },
+  { metric: 'harbor_project_quota_unlimited', collector: 'api-quotas' },
+  { metric: 'harbor_project_quota_used_bytes', collector: 'api-quotas' },
 ];

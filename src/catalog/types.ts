@@ -40,6 +40,11 @@ export interface MetricDefinition {
   /** Harbor releases it was checked against, for the reference. */
   harborVersions?: string;
   compat?: readonly CompatibilityName[];
+  /**
+   * The collector of another source that emits this metric when its own source is not configured (the API
+   * standing in for the database). Bindings enable it only then, so a metric has one source at a time.
+   */
+  fallback?: { source: SourceName; collector: string };
 }
 
 /** Prometheus' name for a metric as it appears on /metrics. */

@@ -6,6 +6,17 @@ import { robotsCollector } from './database/robots.js';
 import { storageCollector } from './database/storage.js';
 import { TagsCollector } from './database/tags.js';
 import { vulnerabilitiesCollector } from './database/vulnerabilities.js';
+import { apiProjectsCollector } from './api/api-projects.js';
+import { apiQuotasCollector } from './api/api-quotas.js';
+import { apiRepositoriesCollector } from './api/api-repositories.js';
+import { healthCollector } from './api/health.js';
+import { jobserviceCollector } from './api/jobservice.js';
+import { registriesCollector } from './api/registries.js';
+import { replicationCollector } from './api/replication.js';
+import { scanAllCollector } from './api/scan-all.js';
+import { schedulesCollector } from './api/schedules.js';
+import { systemInfoCollector } from './api/systeminfo.js';
+import { volumesCollector } from './api/volumes.js';
 import { podsCollector } from './kubernetes/pods.js';
 import { registryStorageCollector } from './storage/registry-storage.js';
 import type { CollectorSwitch } from '../config/load.js';
@@ -27,12 +38,32 @@ export const databaseCollectors: readonly Collector<never>[] = [
   databaseHealthCollector,
 ];
 
+export const apiCollectors: readonly Collector<never>[] = [
+  healthCollector,
+  systemInfoCollector,
+  replicationCollector,
+  scanAllCollector,
+  jobserviceCollector,
+  schedulesCollector,
+  registriesCollector,
+  volumesCollector,
+];
+
+/** API collectors that stand in for database metrics (catalog `fallback`); bound only without a database. */
+export const apiFallbackCollectors: readonly Collector<never>[] = [
+  apiProjectsCollector,
+  apiRepositoriesCollector,
+  apiQuotasCollector,
+];
+
 export const kubernetesCollectors: readonly Collector<never>[] = [podsCollector];
 
 export const storageCollectors: readonly Collector<never>[] = [registryStorageCollector];
 
 export const allCollectors: readonly Collector<never>[] = [
   ...databaseCollectors,
+  ...apiCollectors,
+  ...apiFallbackCollectors,
   ...kubernetesCollectors,
   ...storageCollectors,
 ];

@@ -25,7 +25,8 @@ export class Observations {
   add(metric: string, value: number, attributes: Attributes = {}): void {
     if (!this.checked.has(metric)) {
       const definition = metricDefinition(metric);
-      if (!this.collectors.includes(definition.collector)) {
+      const owners = [definition.collector, definition.fallback?.collector];
+      if (!owners.some((owner) => owner !== undefined && this.collectors.includes(owner))) {
         throw new Error(
           `collector ${this.collectors.join('/')} may not emit ${metric} (it belongs to ${definition.collector})`,
         );

@@ -1,4 +1,10 @@
-import { databaseCollectors, kubernetesCollectors, storageCollectors } from '../collectors/registry.js';
+import {
+  apiCollectors,
+  apiFallbackCollectors,
+  databaseCollectors,
+  kubernetesCollectors,
+  storageCollectors,
+} from '../collectors/registry.js';
 import type { Collector } from '../collectors/types.js';
 import type { ExporterConfig } from '../config/config.js';
 import type { Logger } from '../log.js';
@@ -8,6 +14,11 @@ import {
   fixedDatabaseSettings,
   type DatabaseSettingsProvider,
 } from './postgres/database-source.js';
+import {
+  HarborApiSource,
+  fixedHarborApiSettings,
+  type HarborApiSettingsProvider,
+} from './harbor-api/harbor-api-source.js';
 import { HarborInKubernetes, type KubernetesAccessOptions } from './kubernetes/harbor-in-kubernetes.js';
 import { KubernetesSource } from './kubernetes/kubernetes-source.js';
 import { LocalRegistryStorage } from './storage/local-storage.js';
@@ -22,6 +33,8 @@ export interface SourceBinding {
 export interface SourceOverrides {
   /** Database settings from somewhere other than the configuration (Kubernetes discovery, the demo). */
   databaseSettings?: DatabaseSettingsProvider;
+  /** Harbor API settings from somewhere other than the configuration (Kubernetes discovery, the demo). */
+  harborSettings?: HarborApiSettingsProvider;
   /** The cluster to discover Harbor in, instead of the default kubeconfig (tests). */
   kubernetes?: KubernetesAccessOptions;
 }
@@ -50,6 +63,19 @@ export function buildSources(
     bindings.push({
       source: new DatabaseSource(databaseSettings, log.child({ source: 'database' })),
       collectors: database,
+    });
+  }
+
+  // Without a database, the API stands in for the database metrics it can give (catalog `fallback`).
+  const harborSettings =
+    overrides.harborSettings ??
+    kubernetes?.harborApiSettings ??
+    (config.harbor && fixedHarborApiSettings(config.harbor));
+  const api = enabled(databaseSettings ? apiCollectors : [...apiCollectors, ...apiFallbackCollectors]);
+  if (harborSettings && api.length > 0) {
+    bindings.push({
+      source: new HarborApiSource(harborSettings, log.child({ source: 'api' })),
+      collectors: api,
     });
   }
 

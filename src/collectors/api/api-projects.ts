@@ -3,22 +3,28 @@ import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client
 import type { Project } from '../../sources/harbor-api/harbor-types.js';
 import type { Collector } from '../types.js';
 
-// /projects (Harbor 2.0-2.15), paged, with_detail (the default) so each project carries repo_count and its
-// `public` metadata. Emits the database collector's metrics when no database is configured.
+// /projects (Harbor 2.0-2.15), paged, with_detail so each project carries repo_count and its `public`
+// metadata. Stands in for the database's projects collector when no database is configured. Counts come from
+// the list rather than /statistics, whose private counts are complete only for system administrators.
 export const apiProjectsCollector: Collector<HarborApiClient> = {
   name: 'api-projects',
   source: 'api',
   defaultEnabled: true,
-  help: 'Without a database: projects by visibility and repositories per project, from /projects.',
+  help: 'Without a database: projects and repositories by visibility, repositories per project (/projects).',
   async collect({ client, out }) {
     const projects = await client.list<Project>(endpoints.projects, { with_detail: true });
     if (!projects) return;
-    const visibility = { public: 0, private: 0 };
+    const counts = { public: { projects: 0, repositories: 0 }, private: { projects: 0, repositories: 0 } };
     for (const project of projects) {
-      visibility[project.metadata?.public === 'true' ? 'public' : 'private']++;
-      if (project.name) out.add('harbor_project_repositories', project.repo_count ?? 0, { project: project.name });
+      const repositories = project.repo_count ?? 0;
+      const visibility = counts[project.metadata?.public === 'true' ? 'public' : 'private'];
+      visibility.projects++;
+      visibility.repositories += repositories;
+      if (project.name) out.add('harbor_project_repositories', repositories, { project: project.name });
     }
-    out.add('harbor_projects', visibility.public, { visibility: 'public' });
-    out.add('harbor_projects', visibility.private, { visibility: 'private' });
+    for (const [visibility, count] of Object.entries(counts)) {
+      out.add('harbor_projects', count.projects, { visibility });
+      out.add('harbor_repositories', count.repositories, { visibility });
+    }
   },
 };

@@ -31,7 +31,8 @@ export const jobserviceCollector: Collector<HarborApiClient> = {
       if (!pool.worker_pool_id) continue;
       const attributes = { pool: pool.worker_pool_id };
       out.add('harbor_jobservice_pool_workers', pool.concurrency ?? 0, attributes);
-      if (workers) out.add('harbor_jobservice_pool_busy_workers', busy.get(pool.worker_pool_id) ?? 0, attributes);
+      if (workers)
+        out.add('harbor_jobservice_pool_busy_workers', busy.get(pool.worker_pool_id) ?? 0, attributes);
     }
   },
 };

@@ -46,7 +46,8 @@ export const replicationCollector: Collector<HarborApiClient> = {
       out.add('harbor_replication_last_execution_succeeded', status === 'succeeded' ? 1 : 0, attributes);
       const start = timestampSeconds(execution.start_time);
       const end = timestampSeconds(execution.end_time);
-      if (start !== undefined) out.add('harbor_replication_last_execution_start_timestamp_seconds', start, attributes);
+      if (start !== undefined)
+        out.add('harbor_replication_last_execution_start_timestamp_seconds', start, attributes);
       if (end !== undefined && status !== 'in_progress')
         out.add('harbor_replication_last_execution_end_timestamp_seconds', end, attributes);
       const tasks = {

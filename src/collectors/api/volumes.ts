@@ -14,7 +14,8 @@ export const volumesCollector: Collector<HarborApiClient> = {
     const volumes = await client.get<SystemInfo>(endpoints.volumes);
     const storage = volumes?.storage?.[0];
     if (!storage) return;
-    if (storage.total !== undefined) out.add('harbor_core_data_volume_bytes', storage.total, { state: 'total' });
+    if (storage.total !== undefined)
+      out.add('harbor_core_data_volume_bytes', storage.total, { state: 'total' });
     if (storage.free !== undefined) out.add('harbor_core_data_volume_bytes', storage.free, { state: 'free' });
   },
 };

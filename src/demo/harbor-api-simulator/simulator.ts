@@ -1,0 +1,212 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type pg from 'pg';
+import { FaultPlan, type Fault } from './faults.js';
+import { HarborObjects } from './harbor-objects.js';
+import { errorAnswer, routes, type Answer, type Caller } from './routes.js';
+import { defaultSimulatorState, type SimulatorState } from './simulator-state.js';
+
+const BASE_PATH = '/api/v2.0';
+
+export interface SimulatorAccount {
+  username: string;
+  password: string;
+  /** A system administrator reads everything. */
+  sysadmin?: boolean;
+  /** Otherwise (a robot account), the permission resources it may read: `project`, `quota`, `registry`, ... */
+  permissions?: readonly string[];
+}
+
+export interface SimulatorOptions {
+  /** The (synthetic) Harbor database the answers are read from. */
+  database: pg.PoolConfig;
+  accounts?: readonly SimulatorAccount[];
+  host?: string;
+  port?: number;
+  state?: SimulatorState;
+}
+
+/** One answer as it went out, for tests (contract checks, request counts). */
+export interface SimulatorAnswer {
+  method: string;
+  /** Path below /api/v2.0, without the query. */
+  path: string;
+  query: string;
+  username?: string;
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** Set when an injected fault shaped the answer on purpose. */
+  fault?: Fault;
+}
+
+export const DEFAULT_ACCOUNT: SimulatorAccount = {
+  username: 'admin',
+  password: 'Harbor12345',
+  sysadmin: true,
+};
+
+/**
+ * A Harbor API server for the tests and the demo: the endpoints the exporter reads, with Harbor's paging,
+ * authentication and errors, answering from the same synthetic database the database source reads, plus
+ * in-memory state for what Harbor keeps in its services. Faults (errors, slowness, broken bodies) on demand.
+ */
+export class HarborApiSimulator {
+  readonly state: SimulatorState;
+  readonly faults = new FaultPlan();
+  /** Called with every answer, after it is sent. */
+  onAnswer?: (answer: SimulatorAnswer) => void;
+  private readonly objects: HarborObjects;
+  private readonly accounts: readonly SimulatorAccount[];
+  private readonly server: http.Server;
+  private harborVersion = '';
+  private address?: AddressInfo;
+  private pending = 0;
+
+  private constructor(private readonly options: SimulatorOptions) {
+    this.state = options.state ?? defaultSimulatorState();
+    this.accounts = options.accounts ?? [DEFAULT_ACCOUNT];
+    this.objects = new HarborObjects(options.database, () => this.url);
+    this.server = http.createServer((request, response) => void this.handle(request, response));
+    this.server.keepAliveTimeout = 5_000;
+  }
+
+  static async start(options: SimulatorOptions): Promise<HarborApiSimulator> {
+    const simulator = new HarborApiSimulator(options);
+    simulator.harborVersion = await simulator.objects.harborVersion();
+    await new Promise<void>((resolve, reject) => {
+      simulator.server.once('error', reject);
+      simulator.server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+    });
+    simulator.address = simulator.server.address() as AddressInfo;
+    return simulator;
+  }
+
+  /** Harbor's URL (without /api/v2.0). */
+  get url(): string {
+    if (!this.address) return 'http://127.0.0.1';
+    const host = this.address.family === 'IPv6' ? `[${this.address.address}]` : this.address.address;
+    return `http://${host}:${this.address.port}`;
+  }
+
+  /** Requests received and not yet answered. */
+  get inFlight(): number {
+    return this.pending;
+  }
+
+  inject(fault: Fault): void {
+    this.faults.add(fault);
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.objects.close();
+  }
+
+  private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    this.pending++;
+    const url = new URL(request.url ?? '/', 'http://simulator');
+    const path = url.pathname.startsWith(BASE_PATH) ? url.pathname.slice(BASE_PATH.length) : url.pathname;
+    const caller = this.authenticate(request.headers.authorization);
+    const fault = this.faults.take(path);
+    let answer: Answer;
+    try {
+      if (fault?.delayMs) await delay(fault.delayMs, response);
+      if (response.destroyed) return;
+      answer = fault?.status
+        ? errorAnswer(fault.status, 'SIMULATED', `simulated failure ${fault.status}`)
+        : await this.route(request.method ?? 'GET', url, path, caller);
+    } catch (error) {
+      answer = errorAnswer(500, 'INTERNAL_SERVER_ERROR', (error as Error).message);
+    } finally {
+      this.pending--;
+    }
+    const headers: Record<string, string> = {
+      'x-request-id': `sim-${Date.now().toString(36)}`,
+      ...answer.headers,
+    };
+    if (fault?.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
+    let body: string;
+    if (answer.text !== undefined) {
+      headers['content-type'] = 'text/plain; charset=utf-8';
+      body = answer.text;
+    } else {
+      headers['content-type'] = 'application/json';
+      body = answer.body === undefined ? '' : JSON.stringify(answer.body);
+      // Cut the body short: a proxy that dropped the connection, a truncated write.
+      if (fault?.malformed) body = body.slice(0, Math.max(1, Math.floor(body.length / 2))) || '{';
+    }
+    if (response.destroyed) return;
+    response.writeHead(answer.status, headers);
+    response.end(body);
+    this.onAnswer?.({
+      method: request.method ?? 'GET',
+      path,
+      query: url.search,
+      username: caller.username,
+      status: answer.status,
+      headers,
+      body,
+      fault,
+    });
+  }
+
+  private async route(method: string, url: URL, path: string, caller: Caller): Promise<Answer> {
+    if (!url.pathname.startsWith(BASE_PATH + '/')) return errorAnswer(404, 'NOT_FOUND', 'not found');
+    for (const route of routes) {
+      const match = route.pattern.exec(path);
+      if (!match) continue;
+      if (method !== 'GET') return errorAnswer(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed`);
+      if (route.access !== 'public' && caller.username === undefined)
+        return errorAnswer(401, 'UNAUTHORIZED', 'unauthorized');
+      if (
+        typeof route.access === 'object' &&
+        !caller.sysadmin &&
+        !caller.permissions.has(route.access.resource)
+      )
+        return errorAnswer(403, 'FORBIDDEN', 'forbidden');
+      return route.answer({
+        url,
+        params: match.slice(1),
+        caller,
+        objects: this.objects,
+        state: this.state,
+        harborVersion: this.harborVersion,
+      });
+    }
+    return errorAnswer(404, 'NOT_FOUND', `${path} not found`);
+  }
+
+  /** Basic auth; credentials that match no account make the caller anonymous, as in Harbor. */
+  private authenticate(header: string | undefined): Caller {
+    const anonymous: Caller = { sysadmin: false, permissions: new Set() };
+    const match = /^Basic\s+(.+)$/i.exec(header ?? '');
+    if (!match) return anonymous;
+    const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const [username, password] = [decoded.slice(0, colon), decoded.slice(colon + 1)];
+    const account = this.accounts.find(
+      (candidate) => candidate.username === username && candidate.password === password,
+    );
+    if (!account) return anonymous;
+    return {
+      username: account.username,
+      sysadmin: account.sysadmin === true,
+      permissions: new Set(account.permissions ?? []),
+    };
+  }
+}
+
+/** Waits, but gives up as soon as the client goes away. */
+function delay(ms: number, response: http.ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    response.once('close', done);
+    function done() {
+      clearTimeout(timer);
+      response.off('close', done);
+      resolve();
+    }
+  });
+}
