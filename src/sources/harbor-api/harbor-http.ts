@@ -175,7 +175,7 @@ function readCaFile(path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new Error(`harbor.ca-file ${path} cannot be read: ${errorMessage(error)}`);
+    throw new Error(`harbor.ca-file ${path} cannot be read: ${errorMessage(error)}`, { cause: error });
   }
 }
 
