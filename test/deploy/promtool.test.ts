@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it, type TestContext } from 'node:test';
+import { dashboardQueries, withVariablesReplaced } from './dashboard-queries.js';
 import { listRepoFiles, readRepoFile, repoRoot } from './repo-files.js';
 
 /** promtool from PATH; in CI a missing promtool fails the tests instead of skipping them. */
@@ -69,5 +71,25 @@ describe('alert rules and Prometheus configuration, checked by promtool', () => 
       }
       assert.equal(result.status, 0, `block ${index + 1}:\n${output}`);
     }
+  });
+
+  it('parses every dashboard query as PromQL (as recording rules, promtool check rules)', (t) => {
+    if (!requirePromtool(t)) return;
+    const queries = dashboardQueries();
+    const rules = queries.map((query, index) => ({
+      record: `dashboard_query_${index}`,
+      expr: withVariablesReplaced(query.expr),
+    }));
+    const file = join(scratch, 'dashboard-queries.rules.yaml');
+    writeFileSync(file, stringify({ groups: [{ name: 'dashboards', rules }] }));
+    const result = spawnSync(promtool!, ['check', 'rules', file], { encoding: 'utf8', timeout: 120_000 });
+    const output = `${result.stdout}${result.stderr}`;
+    // promtool names the failing rule by its index; point at the panel instead.
+    const failing = [...output.matchAll(/dashboard_query_(\d+)/g)].map((match) => queries[Number(match[1])]!);
+    assert.equal(
+      result.status,
+      0,
+      `${output}\n${failing.map((query) => `${query.file} "${query.where}"`).join('\n')}`,
+    );
   });
 });
