@@ -9,7 +9,8 @@ import { KubernetesApi } from '../../../src/sources/kubernetes/kubernetes-api.js
 import { KubernetesRegistryStorage } from '../../../src/sources/kubernetes/registry-storage.js';
 import { LocalRegistryStorage } from '../../../src/sources/storage/local-storage.js';
 import { RegistryStorageSource } from '../../../src/sources/storage/storage-source.js';
-import { collectOnce, pointValue } from '../../harness/exporter.js';
+import { collectOnce, pointValue, startTestExporter, testConfig } from '../../harness/exporter.js';
+import { valueOf } from '../../harness/prometheus-text.js';
 import { harborPod, installHarborChart } from '../../harness/fake-kubernetes/harbor-chart.js';
 import {
   EXEC_SUCCESS,
@@ -250,6 +251,31 @@ describe('registry storage from statfs of a local directory (docker compose)', (
         1,
       );
       return;
+    }
+  });
+
+  it('is what an exporter configured with only storage.local-path publishes, without Kubernetes', async () => {
+    const running = await startTestExporter(
+      testConfig([`--storage.local-path=${directory}`, '--refresh.interval=1h']),
+    );
+    try {
+      await running.refreshAll();
+      const samples = await running.scrape();
+      assert.deepEqual(
+        running.exporter.runners.map((runner) => runner.source.name),
+        ['storage'],
+      );
+      assert.equal(valueOf(samples, 'harbor_registry_storage_size_bytes'), dfBytes().size);
+      assert.equal(valueOf(samples, 'harbor_registry_storage_info', { driver: 'filesystem', directory }), 1);
+      assert.equal(
+        valueOf(samples, 'harbor_exporter_collector_success', {
+          source: 'storage',
+          collector: 'registry-storage',
+        }),
+        1,
+      );
+    } finally {
+      await running.stop();
     }
   });
 
