@@ -7,7 +7,16 @@ import { envName, settings } from '../../src/config/settings.js';
 
 describe('docs/configuration.md', () => {
   it('is what scripts/generate-config-doc.ts writes today (run npm run docs:config)', async () => {
-    assert.equal(readFileSync(configurationDocPath, 'utf8'), await renderConfigurationDoc());
+    const written = readFileSync(configurationDocPath, 'utf8').split('\n');
+    const current = (await renderConfigurationDoc()).split('\n');
+    const line = current.findIndex((text, index) => text !== written[index]);
+    if (line !== -1 || written.length !== current.length) {
+      const at = line === -1 ? Math.min(written.length, current.length) : line;
+      assert.fail(
+        `docs/configuration.md is out of date from line ${at + 1}; run npm run docs:config\n` +
+          `  written: ${written[at] ?? '(end of file)'}\n  current: ${current[at] ?? '(end of file)'}`,
+      );
+    }
   });
 
   it('names every flag, variable, secret file form and collector', async () => {

@@ -83,6 +83,7 @@ for (const release of ['2.10', '2.15'] as const) {
           assert.rejects(client.query(sql), /permission denied|read-only transaction/, sql);
         await denied('SELECT * FROM harbor_user');
         await denied('SELECT secret FROM robot');
+        await denied('SELECT access_cred FROM scanner_registration');
         await denied('SELECT access_secret FROM registry');
         await denied(`UPDATE repository SET pull_count = pull_count + 1`);
         await denied('CREATE TABLE exporter_was_here (id int)');
