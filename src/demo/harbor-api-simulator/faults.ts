@@ -1,6 +1,6 @@
 /**
  * A misbehaviour the simulator can be told to show on some paths: an error status (with Retry-After), a slow
- * answer, a body that is not JSON. `times` limits how often it happens; unset, it lasts until cleared.
+ * answer, a body that is not JSON, a dropped connection. `times` limits how often it happens; unset, it lasts until cleared.
  */
 export interface Fault {
   /** API path below /api/v2.0 (`/projects`), or a pattern over it. */
@@ -9,6 +9,8 @@ export interface Fault {
   retryAfterSeconds?: number;
   delayMs?: number;
   malformed?: boolean;
+  /** Drop the connection without answering (the client sees ECONNRESET). */
+  reset?: boolean;
   times?: number;
 }
 

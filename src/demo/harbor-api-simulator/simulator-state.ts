@@ -11,6 +11,8 @@ import type {
  * its services (health, configuration, the job service's Redis). Tests change it directly.
  */
 export interface SimulatorState {
+  /** The release /systeminfo reports; by default the one matching the database's schema version. */
+  harborVersion?: string;
   authMode: string;
   storageProvider: string;
   readOnly: boolean;

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
 import { FaultPlan, type Fault } from './faults.js';
@@ -24,6 +25,8 @@ export interface SimulatorOptions {
   host?: string;
   port?: number;
   state?: SimulatorState;
+  /** Serve HTTPS with this key and certificate (PEM). */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 /** One answer as it went out, for tests (contract checks, request counts). */
@@ -33,6 +36,7 @@ export interface SimulatorAnswer {
   path: string;
   query: string;
   username?: string;
+  userAgent?: string;
   status: number;
   headers: Record<string, string>;
   body: string;
@@ -62,12 +66,16 @@ export class HarborApiSimulator {
   private harborVersion = '';
   private address?: AddressInfo;
   private pending = 0;
+  /** The most requests it ever had in progress at once. */
+  peakInFlight = 0;
 
   private constructor(private readonly options: SimulatorOptions) {
     this.state = options.state ?? defaultSimulatorState();
     this.accounts = options.accounts ?? [DEFAULT_ACCOUNT];
     this.objects = new HarborObjects(options.database, () => this.url);
-    this.server = http.createServer((request, response) => void this.handle(request, response));
+    const handler = (request: http.IncomingMessage, response: http.ServerResponse) =>
+      void this.handle(request, response);
+    this.server = options.tls ? https.createServer(options.tls, handler) : http.createServer(handler);
     this.server.keepAliveTimeout = 5_000;
   }
 
@@ -86,7 +94,7 @@ export class HarborApiSimulator {
   get url(): string {
     if (!this.address) return 'http://127.0.0.1';
     const host = this.address.family === 'IPv6' ? `[${this.address.address}]` : this.address.address;
-    return `http://${host}:${this.address.port}`;
+    return `${this.options.tls ? 'https' : 'http'}://${host}:${this.address.port}`;
   }
 
   /** Requests received and not yet answered. */
@@ -106,6 +114,7 @@ export class HarborApiSimulator {
 
   private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     this.pending++;
+    this.peakInFlight = Math.max(this.peakInFlight, this.pending);
     const url = new URL(request.url ?? '/', 'http://simulator');
     const path = url.pathname.startsWith(BASE_PATH) ? url.pathname.slice(BASE_PATH.length) : url.pathname;
     const caller = this.authenticate(request.headers.authorization);
@@ -113,6 +122,7 @@ export class HarborApiSimulator {
     let answer: Answer;
     try {
       if (fault?.delayMs) await delay(fault.delayMs, response);
+      if (fault?.reset) request.socket.destroy();
       if (response.destroyed) return;
       answer = fault?.status
         ? errorAnswer(fault.status, 'SIMULATED', `simulated failure ${fault.status}`)
@@ -145,6 +155,7 @@ export class HarborApiSimulator {
       path,
       query: url.search,
       username: caller.username,
+      userAgent: request.headers['user-agent'],
       status: answer.status,
       headers,
       body,
@@ -172,7 +183,7 @@ export class HarborApiSimulator {
         caller,
         objects: this.objects,
         state: this.state,
-        harborVersion: this.harborVersion,
+        harborVersion: this.state.harborVersion ?? this.harborVersion,
       });
     }
     return errorAnswer(404, 'NOT_FOUND', `${path} not found`);
