@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { apiCollectors, apiFallbackCollectors } from '../../../src/collectors/registry.js';
+import {
+  apiCollectors,
+  apiFallbackCollectors,
+  databaseCollectors,
+  kubernetesCollectors,
+  storageCollectors,
+} from '../../../src/collectors/registry.js';
 import { silentLogger } from '../../../src/log.js';
 import { buildSources } from '../../../src/sources/bindings.js';
 import { startTestExporter, testConfig, type RunningTestExporter } from '../../harness/exporter.js';
@@ -188,5 +196,61 @@ describe('Harbor found in Kubernetes from only a namespace and a release name', 
   it('sent the API server only requests of the list of API calls', () => {
     assert.deepEqual(unlistedRequests(fake, { namespace, release, fullname: 'harbor' }), []);
     assert.ok(fake.requests.length > 0);
+  });
+});
+
+describe("the API source given Harbor's URL and admin password by discovery", () => {
+  it('calls EXT_ENDPOINT with the admin credentials when reading them is allowed', async () => {
+    const seen: { path: string; headers: IncomingHttpHeaders }[] = [];
+    const harbor = createServer((request, response) => {
+      seen.push({ path: request.url ?? '', headers: request.headers });
+      response
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end('{"errors":[{"code":"UNAUTHORIZED"}]}');
+    });
+    await new Promise<void>((resolve) => harbor.listen(0, '127.0.0.1', resolve));
+    const fake = await FakeKubernetes.start();
+    try {
+      installHarborChart(fake, {
+        namespace,
+        release,
+        database: { host: '127.0.0.1', port: 1, user: 'postgres', name: 'registry', password: 'unused' },
+        externalUrl: `http://127.0.0.1:${(harbor.address() as AddressInfo).port}`,
+        adminPassword: 'Admin-Pw-9',
+      });
+      const onlyApi = [...databaseCollectors, ...kubernetesCollectors, ...storageCollectors].map(
+        (collector) => `--no-collector.${collector.name}`,
+      );
+      const config = testConfig([
+        '--kubernetes.enabled',
+        `--kubernetes.namespace=${namespace}`,
+        '--kubernetes.read-admin-password',
+        '--refresh.interval=1h',
+        ...onlyApi,
+      ]);
+      const bindings = buildSources(config, silentLogger, {
+        kubernetes: { kubeConfig: fake.kubeConfig(), inCluster: false },
+      });
+      assert.deepEqual(
+        bindings.map((binding) => binding.source.name),
+        ['api'],
+      );
+      const running = await startTestExporter(config, bindings);
+      try {
+        await running.refreshAll();
+        assert.equal(valueOf(await running.scrape(), 'harbor_api_up'), 0);
+      } finally {
+        await running.stop();
+      }
+      assert.ok(seen.length > 0, 'the API source called the discovered URL');
+      assert.match(seen[0]!.path, /^\/api\/v2\.0\//);
+      assert.equal(
+        seen[0]!.headers.authorization,
+        `Basic ${Buffer.from('admin:Admin-Pw-9').toString('base64')}`,
+      );
+    } finally {
+      await fake.close();
+      await new Promise((resolve) => harbor.close(resolve));
+    }
   });
 });
