@@ -3,6 +3,7 @@ import { settings as settingSpecs } from '../../config/settings.js';
 import type { Logger } from '../../log.js';
 import type { DatabaseSettingsProvider } from '../postgres/database-source.js';
 import type { HarborCoreObjects } from './core-objects.js';
+import { DiscoveredValue } from './discovered-value.js';
 import type { KubernetesApi } from './kubernetes-api.js';
 
 const SSL_MODES: readonly string[] = ['disable', 'require', 'verify-ca', 'verify-full'];
@@ -13,7 +14,7 @@ const SSL_MODES: readonly string[] = ['disable', 'require', 'verify-ca', 'verify
  * without one every discrete setting given a value other than its default wins over the ConfigMap.
  */
 export class DiscoveredDatabaseSettings implements DatabaseSettingsProvider {
-  private discovered?: Promise<DatabaseSettings>;
+  private readonly discovered = new DiscoveredValue('database discovery', () => this.discover());
 
   constructor(
     private readonly core: HarborCoreObjects,
@@ -23,16 +24,12 @@ export class DiscoveredDatabaseSettings implements DatabaseSettingsProvider {
   ) {}
 
   current(): Promise<DatabaseSettings> {
-    this.discovered ??= this.discover().catch((error: unknown) => {
-      this.discovered = undefined;
-      throw new Error(`database discovery: ${(error as Error).message}`, { cause: error });
-    });
-    return this.discovered;
+    return this.discovered.current();
   }
 
   rejected(): void {
-    if (this.discovered) this.log.info('database rejected the password; reading the Secrets again');
-    this.discovered = undefined;
+    if (this.discovered.held) this.log.info('database rejected the password; reading the Secrets again');
+    this.discovered.forget();
   }
 
   private async discover(): Promise<DatabaseSettings> {

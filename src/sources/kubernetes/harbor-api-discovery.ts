@@ -2,6 +2,7 @@ import type { ExporterConfig, HarborApiSettings } from '../../config/config.js';
 import type { Logger } from '../../log.js';
 import type { HarborApiSettingsProvider } from '../harbor-api/harbor-api-source.js';
 import type { HarborCoreObjects } from './core-objects.js';
+import { DiscoveredValue } from './discovered-value.js';
 
 /**
  * Harbor's URL and, when allowed, the admin credentials, found in the release. harbor.url wins. Inside the
@@ -10,7 +11,7 @@ import type { HarborCoreObjects } from './core-objects.js';
  * (a kubeconfig on a workstation) service names do not resolve, so it uses EXT_ENDPOINT, Harbor's public URL.
  */
 export class DiscoveredHarborApiSettings implements HarborApiSettingsProvider {
-  private discovered?: Promise<HarborApiSettings>;
+  private readonly discovered = new DiscoveredValue('Harbor API discovery', () => this.discover());
 
   constructor(
     private readonly core: HarborCoreObjects,
@@ -20,15 +21,11 @@ export class DiscoveredHarborApiSettings implements HarborApiSettingsProvider {
   ) {}
 
   current(): Promise<HarborApiSettings> {
-    this.discovered ??= this.discover().catch((error: unknown) => {
-      this.discovered = undefined;
-      throw new Error(`Harbor API discovery: ${(error as Error).message}`, { cause: error });
-    });
-    return this.discovered;
+    return this.discovered.current();
   }
 
   rejected(): void {
-    this.discovered = undefined;
+    this.discovered.forget();
   }
 
   private async discover(): Promise<HarborApiSettings> {
