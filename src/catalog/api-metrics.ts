@@ -256,4 +256,12 @@ export const apiFallbacks: readonly { metric: string; collector: string }[] = [
   { metric: 'harbor_project_quota_limit_bytes', collector: 'api-quotas' },
   { metric: 'harbor_project_quota_unlimited', collector: 'api-quotas' },
   { metric: 'harbor_project_quota_used_bytes', collector: 'api-quotas' },
+  { metric: 'harbor_storage_consumption_bytes', collector: 'api-statistics' },
+  { metric: 'harbor_job_last_execution_status', collector: 'api-gc' },
+  { metric: 'harbor_job_last_execution_start_timestamp_seconds', collector: 'api-gc' },
+  { metric: 'harbor_job_last_execution_end_timestamp_seconds', collector: 'api-gc' },
+  { metric: 'harbor_job_last_execution_duration_seconds', collector: 'api-gc' },
+  { metric: 'harbor_gc_last_freed_bytes', collector: 'api-gc' },
+  { metric: 'harbor_gc_last_purged_blobs', collector: 'api-gc' },
+  { metric: 'harbor_gc_last_purged_manifests', collector: 'api-gc' },
 ];

@@ -6,9 +6,11 @@ import { robotsCollector } from './database/robots.js';
 import { storageCollector } from './database/storage.js';
 import { TagsCollector } from './database/tags.js';
 import { vulnerabilitiesCollector } from './database/vulnerabilities.js';
+import { apiGcCollector } from './api/api-gc.js';
 import { apiProjectsCollector } from './api/api-projects.js';
 import { apiQuotasCollector } from './api/api-quotas.js';
 import { apiRepositoriesCollector } from './api/api-repositories.js';
+import { apiStatisticsCollector } from './api/api-statistics.js';
 import { healthCollector } from './api/health.js';
 import { jobserviceCollector } from './api/jobservice.js';
 import { registriesCollector } from './api/registries.js';
@@ -54,6 +56,8 @@ export const apiFallbackCollectors: readonly Collector<never>[] = [
   apiProjectsCollector,
   apiRepositoriesCollector,
   apiQuotasCollector,
+  apiStatisticsCollector,
+  apiGcCollector,
 ];
 
 export const kubernetesCollectors: readonly Collector<never>[] = [podsCollector];

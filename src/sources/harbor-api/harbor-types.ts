@@ -131,6 +131,7 @@ export interface Worker {
   pool_id?: string;
   job_name?: string;
   job_id?: string;
+  check_in?: string;
 }
 
 export interface ScheduleTask {
