@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { catalog, exposedName } from '../../src/catalog/index.js';
+import { PrometheusServer, requirePrometheus } from '../end-to-end/prometheus-server.js';
+import { startTestExporter, testConfig, type RunningTestExporter } from '../harness/exporter.js';
+import { startSimulatedHarbor, type SimulatedHarbor } from '../harness/harbor-api-simulator.js';
+import { dashboardQueries, type DashboardQuery } from './dashboard-queries.js';
+import { isRecord, readYaml } from './repo-files.js';
+
+const binaries = requirePrometheus();
+const skip = 'skip' in binaries ? binaries.skip : false;
+if (skip) console.log(`# ${skip}`);
+
+const job = 'harbor-exporter';
+const sourceOf = new Map(catalog.map((definition) => [exposedName(definition), definition.source]));
+/** Metrics that have no series in this test's setup, and why. */
+const absentHere = new Map([['harbor_database_replication_lag_seconds', 'published by a standby only']]);
+
+/** A dashboard query as Grafana sends it for this test's job, over the last minute. */
+function asSent(expr: string): string {
+  return expr
+    .replaceAll('$__rate_interval', '30s')
+    .replaceAll('$__range', '1m')
+    .replaceAll('$job', job)
+    .replace(/\$\w+/g, '.*');
+}
+
+/**
+ * Whether the query must return series here: it reads only sources this test runs (no Kubernetes), and it does
+ * not filter on a threshold (a filter may rightly leave nothing on healthy data).
+ */
+function expectsData(query: DashboardQuery): boolean {
+  const names = [...query.expr.matchAll(/\bharbor_[a-z0-9_]+\b/g)].map((match) => match[0]);
+  const filters = /[<>]|==|!=\s*\d/.test(query.expr.replace(/\{[^}]*\}/g, ''));
+  return !filters && names.every((name) => sourceOf.get(name) !== 'kubernetes' && !absentHere.has(name));
+}
+
+function alertExpressions(): Map<string, string> {
+  const file = readYaml('alerts/harbor-exporter.rules.yaml');
+  assert.ok(isRecord(file) && Array.isArray(file.groups));
+  const rules = file.groups.flatMap((group: { rules: { alert: string; expr: string }[] }) => group.rules);
+  return new Map(rules.map((rule) => [rule.alert, rule.expr]));
+}
+
+describe('dashboard and alert queries on a real Prometheus scraping the exporter', { skip }, () => {
+  let harbor: SimulatedHarbor;
+  let running: RunningTestExporter;
+  let prometheus: PrometheusServer;
+  const storage = mkdtempSync(join(tmpdir(), 'harbor-exporter-registry-'));
+
+  before(async () => {
+    harbor = await startSimulatedHarbor({ repositories: 40, projects: 8, seed: 17 });
+    const api = harbor.settings();
+    running = await startTestExporter(
+      testConfig([
+        `--database.url=${harbor.db.server.url(harbor.db.name)}`,
+        `--harbor.url=${api.url}`,
+        `--harbor.username=${api.username}`,
+        `--harbor.password=${api.password}`,
+        `--storage.local-path=${storage}`,
+        '--collector.tags',
+        '--refresh.interval=1h',
+      ]),
+    );
+    await running.refreshAll();
+    const { prometheus: binary } = binaries as { prometheus: string };
+    prometheus = await PrometheusServer.start(binary, { [job]: new URL(running.url).host });
+    // Rates need a few scrapes (one a second) inside their window.
+    await prometheus.waitFor(
+      async () =>
+        (await prometheus.query(`count_over_time(harbor_exporter_build_info{job="${job}"}[1m])`))[0]!.value >=
+        4,
+      'four scrapes of the exporter',
+    );
+  });
+  after(async () => {
+    await prometheus?.stop();
+    await running?.stop();
+    await harbor?.stop();
+    rmSync(storage, { recursive: true, force: true });
+  });
+
+  it('answers every dashboard query, with series wherever the data exists', async () => {
+    const empty: string[] = [];
+    for (const query of dashboardQueries()) {
+      const where = `${query.file} "${query.where}"`;
+      const samples = await prometheus.query(asSent(query.expr)).catch((error: Error) => {
+        throw new Error(`${where}: ${error.message}`, { cause: error });
+      });
+      if (samples.length === 0 && expectsData(query)) empty.push(`${where}: ${query.expr}`);
+    }
+    assert.deepEqual(empty, []);
+  });
+
+  it('evaluates every alert expression, and none about the exporter fires on a healthy one', async () => {
+    const firing: string[] = [];
+    for (const [alert, expr] of alertExpressions()) {
+      const samples = await prometheus.query(expr).catch((error: Error) => {
+        throw new Error(`alert ${alert}: ${error.message}`, { cause: error });
+      });
+      if (alert.startsWith('HarborExporter') && samples.length > 0) firing.push(alert);
+    }
+    assert.deepEqual(firing, []);
+  });
+});
