@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { catalog } from '../../src/catalog/index.js';
+import { catalog, exposedName, type MetricDefinition } from '../../src/catalog/index.js';
 import { isRecord, listRepoFiles, readRepoFile, readYaml } from './repo-files.js';
 
 const files = listRepoFiles('otel-config', '.yaml', '.yml');
@@ -18,6 +18,25 @@ function* leaves(node: unknown, path = ''): Generator<[string, unknown]> {
   else if (Array.isArray(node))
     for (const [index, value] of node.entries()) yield* leaves(value, `${path}[${index}]`);
   else yield [path, node];
+}
+
+/** Prometheus unit words for the UCUM units the catalog uses (OpenTelemetry's Prometheus compatibility rules). */
+const unitWords: Record<string, string> = { '': '', By: 'bytes', s: 'seconds', ms: 'milliseconds', '1': '' };
+
+/**
+ * The name a backend that translates OTLP into Prometheus names (remote write, Grafana Cloud's gateway) gives a
+ * metric with the given unit: the unit word is appended unless the name has it, a gauge of unit 1 gets _ratio,
+ * units in braces add nothing, monotonic sums get _total.
+ */
+function translatedName(definition: MetricDefinition, unit: string): string {
+  let name = definition.name;
+  if (!/^\{.*\}$/.test(unit)) {
+    const word = unitWords[unit];
+    if (word === undefined) throw new Error(`${definition.name}: unit ${unit} is not in unitWords`);
+    if (word && !name.split('_').includes(word)) name += `_${word}`;
+    if (unit === '1' && definition.kind !== 'counter') name += '_ratio';
+  }
+  return definition.kind === 'counter' ? `${name}_total` : name;
 }
 
 describe('OpenTelemetry Collector configurations', () => {
@@ -96,6 +115,27 @@ describe('OpenTelemetry Collector configurations', () => {
       });
     });
   }
+
+  it('keep the names /metrics shows on the OTLP paths, by clearing the unit 1 before translation', () => {
+    for (const file of ['otel-config/otlp-grafana-cloud.yaml', 'otel-config/kubernetes.yaml']) {
+      assert.match(readRepoFile(file), /- set\(unit, ""\) where unit == "1"/, file);
+    }
+    const differing = catalog
+      .map((definition) => {
+        const unit = definition.unit === '1' ? '' : definition.unit;
+        return { exposed: exposedName(definition), translated: translatedName(definition, unit) };
+      })
+      .filter(({ exposed, translated }) => exposed !== translated);
+    assert.deepEqual(differing, []);
+    // Without the transform, gauges of unit 1 would change name: what the processor is there for.
+    assert.equal(
+      translatedName(
+        { ...catalog.find((definition) => definition.name === 'harbor_exporter_source_up')! },
+        '1',
+      ),
+      'harbor_exporter_source_up_ratio',
+    );
+  });
 
   it('adds series labels that no metric of the catalog uses as an attribute', () => {
     const attributes = new Set(catalog.flatMap((definition) => definition.attributes));
