@@ -123,7 +123,7 @@ export class HarborApiSimulator {
     try {
       if (fault?.delayMs) await delay(fault.delayMs, response);
       if (fault?.reset) request.socket.destroy();
-      if (response.destroyed) return;
+      if (fault?.reset || response.destroyed) return;
       answer = fault?.status
         ? errorAnswer(fault.status, 'SIMULATED', `simulated failure ${fault.status}`)
         : await this.route(request.method ?? 'GET', url, path, caller);

@@ -80,7 +80,7 @@ export class HarborApiSource implements Source<HarborApiClient> {
         );
       }
       throw new HarborApiError(
-        `Harbor at ${http.displayUrl} is not answering: ${(error as Error).message}`,
+        `Harbor at ${http.displayUrl}: ${(error as Error).message}`,
         status,
         (error as HarborApiError).code,
       );
