@@ -83,7 +83,10 @@ describe('Harbor API client', () => {
   it('stops waiting at the request timeout and does not retry a timeout', async () => {
     const { client } = await session({ requestTimeoutMs: 500 });
     harbor.simulator.inject({ path: '/health', delayMs: 5_000, times: 3 });
-    await assert.rejects(client.get(endpoints.health), /GET \/api\/v2\.0\/health: no answer within the request timeout/);
+    await assert.rejects(
+      client.get(endpoints.health),
+      /GET \/api\/v2\.0\/health: no answer within the request timeout/,
+    );
     assert.equal(client.counter.count, 2, 'systeminfo and one /health');
     harbor.simulator.faults.clear();
   });
@@ -91,7 +94,10 @@ describe('Harbor API client', () => {
   it('turns a body that is not JSON into an error naming the path', async () => {
     const { client } = await session();
     harbor.simulator.inject({ path: '/health', malformed: true, times: 1 });
-    await assert.rejects(client.get(endpoints.health), /GET \/api\/v2\.0\/health: the answer is not valid JSON/);
+    await assert.rejects(
+      client.get(endpoints.health),
+      /GET \/api\/v2\.0\/health: the answer is not valid JSON/,
+    );
   });
 
   it('keeps at most max-concurrency requests in flight', async () => {
@@ -184,6 +190,9 @@ describe('Link rel="next"', () => {
   });
 
   it('refuses a link to another origin, so credentials never follow it', () => {
-    assert.throws(() => nextLink('<https://elsewhere.example.com/api/v2.0/projects?page=2>; rel="next"', origin), /not followed/);
+    assert.throws(
+      () => nextLink('<https://elsewhere.example.com/api/v2.0/projects?page=2>; rel="next"', origin),
+      /not followed/,
+    );
   });
 });

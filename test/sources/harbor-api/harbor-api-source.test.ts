@@ -8,7 +8,11 @@ import type { HarborApiClient } from '../../../src/sources/harbor-api/harbor-api
 import { HarborApiSource } from '../../../src/sources/harbor-api/harbor-api-source.js';
 import { captureLog } from '../../harness/capture-log.js';
 import { testConfig } from '../../harness/exporter.js';
-import { READ_ONLY_ROBOT, startSimulatedHarbor, type SimulatedHarbor } from '../../harness/harbor-api-simulator.js';
+import {
+  READ_ONLY_ROBOT,
+  startSimulatedHarbor,
+  type SimulatedHarbor,
+} from '../../harness/harbor-api-simulator.js';
 
 describe('Harbor API source', () => {
   let harbor: SimulatedHarbor;
@@ -96,7 +100,10 @@ describe('Harbor API source', () => {
     const source = harbor.source({ url: 'http://127.0.0.1:9', requestTimeoutMs: 2_000 }, log);
     const state = await runner(source, log).refresh();
     assert.equal(own(state, 'harbor_api_up'), 0);
-    assert.match(state.lastError ?? '', /^Harbor at http:\/\/127\.0\.0\.1:9: GET \/api\/v2\.0\/systeminfo: .*ECONNREFUSED/);
+    assert.match(
+      state.lastError ?? '',
+      /^Harbor at http:\/\/127\.0\.0\.1:9: GET \/api\/v2\.0\/systeminfo: .*ECONNREFUSED/,
+    );
     assert.equal(lines.filter((line) => line.includes('refresh failed')).length, 1);
   });
 

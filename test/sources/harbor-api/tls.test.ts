@@ -6,7 +6,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { HarborApiSimulator } from '../../../src/demo/harbor-api-simulator/simulator.js';
 import { silentLogger } from '../../../src/log.js';
-import { HarborApiSource, fixedHarborApiSettings } from '../../../src/sources/harbor-api/harbor-api-source.js';
+import {
+  HarborApiSource,
+  fixedHarborApiSettings,
+} from '../../../src/sources/harbor-api/harbor-api-source.js';
 import { createHarborDatabase, type HarborTestDatabase } from '../../harness/postgres.js';
 import { ContractRecorder } from '../../harness/swagger-contract.js';
 
@@ -20,11 +23,27 @@ describe('Harbor API over TLS', () => {
   before(async () => {
     // A self-signed certificate for 127.0.0.1, made for this test.
     dir = mkdtempSync(path.join(tmpdir(), 'harbor-tls-'));
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=harbor-test',
-      '-addext', 'subjectAltName=IP:127.0.0.1',
-      '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=harbor-test',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     db = await createHarborDatabase({ repositories: 5, seed: 22 });
     simulator = await HarborApiSimulator.start({
       database: db.server.clientConfig(db.name),
@@ -60,7 +79,10 @@ describe('Harbor API over TLS', () => {
 
   it('refuses a certificate no trusted CA signed', async () => {
     assert.match(simulator.url, /^https:/);
-    await assert.rejects(refresh(source({})), /Harbor at https:\/\/127\.0\.0\.1:\d+: GET \/api\/v2\.0\/systeminfo: .*self.signed/i);
+    await assert.rejects(
+      refresh(source({})),
+      /Harbor at https:\/\/127\.0\.0\.1:\d+: GET \/api\/v2\.0\/systeminfo: .*self.signed/i,
+    );
   });
 
   it('trusts the CA file given', async () => {
@@ -74,7 +96,10 @@ describe('Harbor API over TLS', () => {
   });
 
   it('names the setting when the CA file cannot be read', async () => {
-    await assert.rejects(refresh(source({ caFile: path.join(dir, 'missing.pem') })), /harbor\.ca-file .*missing\.pem cannot be read/);
+    await assert.rejects(
+      refresh(source({ caFile: path.join(dir, 'missing.pem') })),
+      /harbor\.ca-file .*missing\.pem cannot be read/,
+    );
   });
 
   it("answered only as Harbor's API description allows", (t) => contract.assertClean(t));
