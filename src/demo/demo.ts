@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { ExporterConfig } from '../config/config.js';
 import type { Logger } from '../log.js';
+import { DEFAULT_ACCOUNT, HarborApiSimulator } from './harbor-api-simulator/simulator.js';
 import { PostgresServer } from './postgres-server.js';
 import { seedSyntheticHarbor } from './synthetic-harbor.js';
 
@@ -10,8 +11,9 @@ export interface DemoEnvironment {
 }
 
 /**
- * Starts an embedded PostgreSQL holding a synthetic Harbor and points the configuration at it.
- * Settings given explicitly (listen address, collectors, ...) are kept.
+ * Starts an embedded PostgreSQL holding a synthetic Harbor, and a Harbor API simulator answering from the same
+ * data, and points the configuration at both. Settings given explicitly (listen address, collectors, a real
+ * Harbor's URL, ...) are kept.
  */
 export async function startDemoEnvironment(config: ExporterConfig, log: Logger): Promise<DemoEnvironment> {
   log.info('demo: starting an embedded PostgreSQL with a synthetic Harbor');
@@ -24,9 +26,11 @@ export async function startDemoEnvironment(config: ExporterConfig, log: Logger):
   await client.connect();
   const summary = await seedSyntheticHarbor(client, { repositories: 120, seed: 7 });
   await client.end();
+  const simulator = await HarborApiSimulator.start({ database: server.clientConfig('registry') });
   log.info('demo: synthetic Harbor ready', {
     ...summary,
     database: `${server.host}:${server.port}/registry`,
+    api: simulator.url,
   });
   return {
     config: {
@@ -40,7 +44,16 @@ export async function startDemoEnvironment(config: ExporterConfig, log: Logger):
         database: 'registry',
         sslmode: 'disable',
       },
+      harbor: config.harbor ?? {
+        ...config.harborDefaults,
+        url: simulator.url,
+        username: DEFAULT_ACCOUNT.username,
+        password: DEFAULT_ACCOUNT.password,
+      },
     },
-    stop: () => server.destroy(),
+    stop: async () => {
+      await simulator.close();
+      await server.destroy();
+    },
   };
 }
