@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { apiStatisticsCollector } from '../../../src/collectors/api/api-statistics.js';
 import { storageCollector } from '../../../src/collectors/database/storage.js';
 import { collectOnce, pointValue } from '../../harness/exporter.js';
+import { READ_ONLY_ROBOT } from '../../harness/harbor-api-simulator.js';
 import { sameRegistry, type SameRegistry } from './same-registry.js';
 
 describe('api-statistics collector (without a database)', () => {
@@ -24,6 +25,15 @@ describe('api-statistics collector (without a database)', () => {
     assert.ok(system >= 123456, 'system artifacts count');
     assert.equal(pointValue(fromApi, 'harbor_storage_consumption_bytes', { kind: 'all' }), blob + system);
     assert.equal(fromApi.get('harbor_storage_consumption_bytes')?.length, 1);
+  });
+
+  it('publishes nothing, rather than a false 0, to an account Harbor hides the totals from', async () => {
+    const robot = registry.harbor.source({
+      username: READ_ONLY_ROBOT.username,
+      password: READ_ONLY_ROBOT.password,
+    });
+    const points = await collectOnce(robot, apiStatisticsCollector);
+    assert.equal(points.size, 0);
   });
 
   it("answered only as Harbor's API description allows", (t) => registry.harbor.contract.assertClean(t));
