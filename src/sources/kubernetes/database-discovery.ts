@@ -64,8 +64,8 @@ export class DiscoveredDatabaseSettings implements DatabaseSettingsProvider {
       throw new Error(`POSTGRESQL_PORT "${configMap.POSTGRESQL_PORT}" is not a port`);
     }
     if (settings.password === undefined) {
-      const harborUser =
-        configMap.POSTGRESQL_USERNAME ?? (await this.core.configMap(signal)).POSTGRESQL_USERNAME;
+      const chart = explicit ? await this.core.configMap(signal) : configMap;
+      const harborUser = chart.POSTGRESQL_USERNAME ?? defaults.user;
       if (settings.user !== harborUser) {
         throw new Error(`no password for database user ${settings.user}: set database.password`);
       }
