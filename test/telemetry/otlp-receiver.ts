@@ -1,0 +1,173 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import protobuf from 'protobufjs';
+
+/**
+ * The part of OpenTelemetry's OTLP metrics protocol (opentelemetry-proto, collector/metrics/v1 and the messages
+ * it uses) that the exporter sends: gauges and sums of number data points. Field numbers as published.
+ */
+const OTLP_METRICS_PROTO = `
+syntax = "proto3";
+package otlp;
+message ExportMetricsServiceRequest { repeated ResourceMetrics resource_metrics = 1; }
+message ResourceMetrics { Resource resource = 1; repeated ScopeMetrics scope_metrics = 2; string schema_url = 3; }
+message Resource { repeated KeyValue attributes = 1; uint32 dropped_attributes_count = 2; }
+message ScopeMetrics { InstrumentationScope scope = 1; repeated Metric metrics = 2; string schema_url = 3; }
+message InstrumentationScope { string name = 1; string version = 2; repeated KeyValue attributes = 3; }
+message Metric {
+  string name = 1; string description = 2; string unit = 3;
+  oneof data { Gauge gauge = 5; Sum sum = 7; }
+}
+message Gauge { repeated NumberDataPoint data_points = 1; }
+message Sum { repeated NumberDataPoint data_points = 1; int32 aggregation_temporality = 2; bool is_monotonic = 3; }
+message NumberDataPoint {
+  repeated KeyValue attributes = 7; fixed64 start_time_unix_nano = 2; fixed64 time_unix_nano = 3;
+  oneof value { double as_double = 4; sfixed64 as_int = 6; }
+}
+message KeyValue { string key = 1; AnyValue value = 2; }
+message AnyValue { oneof value { string string_value = 1; bool bool_value = 2; int64 int_value = 3; double double_value = 4; } }
+`;
+
+const requestType = protobuf.parse(OTLP_METRICS_PROTO).root.lookupType('otlp.ExportMetricsServiceRequest');
+
+export const CUMULATIVE = 2;
+
+export interface PushedPoint {
+  attributes: Record<string, string>;
+  value: number;
+  startTimeMs: number;
+  timeMs: number;
+}
+
+export interface PushedMetric {
+  name: string;
+  unit: string;
+  kind: 'gauge' | 'sum';
+  temporality?: number;
+  monotonic?: boolean;
+  points: PushedPoint[];
+}
+
+/** One export request as received. */
+export interface Push {
+  receivedAtMs: number;
+  headers: IncomingHttpHeaders;
+  resource: Record<string, string>;
+  metrics: Map<string, PushedMetric>;
+}
+
+interface DecodedKeyValue {
+  key: string;
+  value?: { stringValue?: string; boolValue?: boolean; intValue?: string; doubleValue?: number };
+}
+interface DecodedPoint {
+  attributes?: DecodedKeyValue[];
+  startTimeUnixNano?: string;
+  timeUnixNano?: string;
+  asDouble?: number;
+  asInt?: string;
+}
+interface DecodedRequest {
+  resourceMetrics?: Array<{
+    resource?: { attributes?: DecodedKeyValue[] };
+    scopeMetrics?: Array<{
+      metrics?: Array<{
+        name: string;
+        unit?: string;
+        gauge?: { dataPoints?: DecodedPoint[] };
+        sum?: { dataPoints?: DecodedPoint[]; aggregationTemporality?: number; isMonotonic?: boolean };
+      }>;
+    }>;
+  }>;
+}
+
+function attributesOf(list: DecodedKeyValue[] = []): Record<string, string> {
+  return Object.fromEntries(
+    list.map(({ key, value }) => [
+      key,
+      String(value?.stringValue ?? value?.boolValue ?? value?.intValue ?? value?.doubleValue ?? ''),
+    ]),
+  );
+}
+
+const nanosToMillis = (nanos?: string) => Number(BigInt(nanos ?? '0') / 1_000_000n);
+
+/** Decodes an OTLP/HTTP protobuf metrics request body. */
+export function decodeMetricsRequest(body: Buffer): Omit<Push, 'receivedAtMs' | 'headers'> {
+  const message = requestType.decode(body);
+  const request = requestType.toObject(message, { longs: String, defaults: false }) as DecodedRequest;
+  const metrics = new Map<string, PushedMetric>();
+  let resource: Record<string, string> = {};
+  for (const resourceMetrics of request.resourceMetrics ?? []) {
+    resource = attributesOf(resourceMetrics.resource?.attributes);
+    for (const scope of resourceMetrics.scopeMetrics ?? []) {
+      for (const metric of scope.metrics ?? []) {
+        const data = metric.sum ?? metric.gauge;
+        if (metrics.has(metric.name)) throw new Error(`metric ${metric.name} pushed twice in one request`);
+        metrics.set(metric.name, {
+          name: metric.name,
+          unit: metric.unit ?? '',
+          kind: metric.sum ? 'sum' : 'gauge',
+          temporality: metric.sum?.aggregationTemporality,
+          monotonic: metric.sum?.isMonotonic,
+          points: (data?.dataPoints ?? []).map((point) => ({
+            attributes: attributesOf(point.attributes),
+            value: point.asDouble ?? Number(point.asInt ?? NaN),
+            startTimeMs: nanosToMillis(point.startTimeUnixNano),
+            timeMs: nanosToMillis(point.timeUnixNano),
+          })),
+        });
+      }
+    }
+  }
+  return { resource, metrics };
+}
+
+/** An OTLP/HTTP receiver on a free loopback port that keeps every metrics push it gets. */
+export class OtlpReceiver {
+  readonly pushes: Push[] = [];
+  readonly rejected: string[] = [];
+
+  private constructor(private readonly server: Server) {}
+
+  static async start(): Promise<OtlpReceiver> {
+    const server = createServer();
+    const receiver = new OtlpReceiver(server);
+    server.on('request', (request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        if (request.method !== 'POST' || request.url !== '/v1/metrics') {
+          receiver.rejected.push(`${request.method} ${request.url}`);
+          response.writeHead(404).end();
+          return;
+        }
+        let body = Buffer.concat(chunks);
+        if (request.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
+        try {
+          receiver.pushes.push({
+            receivedAtMs: Date.now(),
+            headers: request.headers,
+            ...decodeMetricsRequest(body),
+          });
+          response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+        } catch (error) {
+          receiver.rejected.push(String(error));
+          response.writeHead(400).end();
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return receiver;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
