@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { catalog, exposedName, type CompatibilitySet } from '../../../src/catalog/index.js';
+import { databaseMetrics } from '../../../src/catalog/database-metrics.js';
+import { databaseCollectors } from '../../../src/collectors/registry.js';
+
+describe('database metric catalog', () => {
+  it('gives no compatibility name twice in a set, and none that a catalog metric already uses', () => {
+    // A counter alias drops `_total` before publication, so both spellings are taken.
+    const catalogNames = new Set(catalog.flatMap((definition) => [definition.name, exposedName(definition)]));
+    const seen = new Map<CompatibilitySet, Map<string, string>>();
+    for (const definition of catalog) {
+      for (const alias of definition.compat ?? []) {
+        const names =
+          alias.kind === 'counter' ? [alias.name, alias.name.replace(/_total$/, '')] : [alias.name];
+        const ofSet = seen.get(alias.set) ?? new Map<string, string>();
+        seen.set(alias.set, ofSet);
+        for (const name of names) {
+          assert.equal(
+            catalogNames.has(name),
+            false,
+            `${alias.set} alias ${name} of ${definition.name} is a catalog name`,
+          );
+          assert.equal(
+            ofSet.get(name),
+            undefined,
+            `${alias.set} alias ${name} given to both ${ofSet.get(name)} and ${definition.name}`,
+          );
+          ofSet.set(name, definition.name);
+        }
+      }
+    }
+  });
+
+  it('renames, maps and drops only attributes the metric has', () => {
+    for (const definition of catalog) {
+      for (const alias of definition.compat ?? []) {
+        const named = [
+          ...Object.keys(alias.labels ?? {}),
+          ...Object.keys(alias.values ?? {}),
+          ...(alias.dropAttributes ?? []),
+        ];
+        for (const attribute of named) {
+          assert.ok(
+            definition.attributes.includes(attribute),
+            `${alias.name}: ${definition.name} has no ${attribute}`,
+          );
+        }
+      }
+    }
+  });
+
+  it('has the seed names and the database names of Harbor’s own exporter', () => {
+    const aliases = (set: CompatibilitySet) =>
+      new Set(
+        catalog
+          .flatMap((definition) => (definition.compat ?? []).filter((alias) => alias.set === set))
+          .map((alias) => alias.name),
+      );
+    const seed = aliases('seed');
+    for (const name of [
+      'harbor_repositories_pull_total',
+      'harbor_repositories_push_total',
+      'harbor_repositories_tags_total',
+      'harbor_image_pull_count',
+      'harbor_project_size',
+      'harbor_database_health',
+      'harbor_database_connections',
+    ])
+      assert.ok(seed.has(name), name);
+    const harbor = aliases('harbor');
+    for (const name of [
+      'harbor_project_total',
+      'harbor_project_repo_total',
+      'harbor_project_member_total',
+      'harbor_project_quota_byte',
+      'harbor_project_quota_usage_byte',
+      'harbor_project_artifact_total',
+      'harbor_artifact_pulled',
+      'harbor_statistics_total_project_amount',
+      'harbor_statistics_total_repo_amount',
+      'harbor_statistics_total_storage_consumption',
+    ])
+      assert.ok(harbor.has(name), name);
+  });
+
+  it('names the Harbor versions of every database metric, and the project of every per-repository one', () => {
+    for (const definition of databaseMetrics) {
+      assert.ok(definition.harborVersions, `${definition.name} has harborVersions`);
+      assert.match(definition.name, /^harbor_/);
+      if (definition.kind === 'counter') assert.doesNotMatch(definition.name, /_total$/);
+      if (definition.attributes.some((attribute) => attribute === 'repository' || attribute === 'tag'))
+        assert.ok(definition.attributes.includes('project'), `${definition.name} carries project`);
+    }
+  });
+
+  it('has a registered collector for every database metric and a metric for every database collector', () => {
+    const collectors = new Set(databaseCollectors.map((collector) => collector.name));
+    const emitting = new Set(databaseMetrics.map((definition) => definition.collector));
+    for (const name of emitting)
+      assert.ok(name === 'source' || collectors.has(name), `collector ${name} is registered`);
+    for (const name of collectors) assert.ok(emitting.has(name), `collector ${name} has metrics`);
+  });
+});
