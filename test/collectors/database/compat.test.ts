@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { OTHER_TAGS } from '../../../src/collectors/database/tags.js';
+import { startTestExporter, testConfig, type RunningTestExporter } from '../../harness/exporter.js';
+import { createHarborDatabase, type HarborTestDatabase } from '../../harness/postgres.js';
+import { samplesOf, valueOf, type Sample } from '../../harness/prometheus-text.js';
+
+/** Sum of a metric's samples, by one label. */
+function sumByLabel(samples: readonly Sample[], name: string, label: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const sample of samplesOf(samples, name)) {
+    const key = sample.labels[label]!;
+    out.set(key, (out.get(key) ?? 0) + sample.value);
+  }
+  return out;
+}
+
+describe('compatibility names of the database metrics on /metrics', () => {
+  let db: HarborTestDatabase;
+  let running: RunningTestExporter;
+  let samples: Sample[];
+
+  before(async () => {
+    db = await createHarborDatabase({ repositories: 30, seed: 31 });
+    running = await startTestExporter(
+      testConfig([
+        `--database.url=${db.server.url(db.name)}`,
+        '--refresh.interval=1h',
+        '--compat=seed,harbor',
+        '--collector.tags',
+      ]),
+    );
+    await running.refreshAll();
+    samples = await running.scrape();
+  });
+  after(async () => {
+    await running?.stop();
+    await db?.drop();
+  });
+
+  it("publishes every metric of the seed fork under its name and labels, with the new metrics' values", async () => {
+    for (const name of [
+      'harbor_repositories_pull_total',
+      'harbor_repositories_push_total',
+      'harbor_repositories_tags_total',
+      'harbor_image_pull_count',
+      'harbor_project_size',
+      'harbor_database_health',
+      'harbor_database_connections',
+      'harbor_project_count_total',
+      'harbor_repo_count_total',
+    ])
+      assert.ok(samplesOf(samples, name).length > 0, name);
+
+    const repositories = await db.admin.query<{ name: string; pull_count: number; tags: string }>(
+      `SELECT r.name, r.pull_count, (SELECT count(*) FROM tag t WHERE t.repository_id = r.repository_id) AS tags
+       FROM repository r`,
+    );
+    for (const repository of repositories.rows) {
+      const labels = { repo_name: repository.name };
+      assert.equal(valueOf(samples, 'harbor_repositories_pull_total', labels), repository.pull_count);
+      assert.equal(valueOf(samples, 'harbor_repositories_tags_total', labels), Number(repository.tags));
+      assert.equal(
+        valueOf(samples, 'harbor_repositories_push_total', labels),
+        valueOf(samples, 'harbor_repository_pushes_total', { repository: repository.name }),
+      );
+      assert.deepEqual(Object.keys(samplesOf(samples, 'harbor_repositories_pull_total', labels)[0]!.labels), [
+        'repo_name',
+      ]);
+    }
+    for (const sample of samplesOf(samples, 'harbor_image_pull_count')) {
+      assert.deepEqual(Object.keys(sample.labels).sort(), ['repo_name', 'repo_tag']);
+    }
+    assert.ok(samplesOf(samples, 'harbor_image_pull_count', { repo_tag: OTHER_TAGS }).length > 0);
+    assert.equal(valueOf(samples, 'harbor_database_health'), 1);
+    const sessions = samplesOf(samples, 'harbor_database_sessions').reduce(
+      (sum, sample) => sum + sample.value,
+      0,
+    );
+    assert.equal(valueOf(samples, 'harbor_database_connections'), sessions);
+    for (const sample of samplesOf(samples, 'harbor_project_storage_bytes')) {
+      assert.equal(
+        valueOf(samples, 'harbor_project_size', { project_name: sample.labels.project! }),
+        sample.value,
+      );
+    }
+    const projects = sumByLabel(samples, 'harbor_projects', 'visibility');
+    assert.equal(
+      valueOf(samples, 'harbor_project_count_total', { type: 'public_project' }),
+      projects.get('public'),
+    );
+    assert.equal(
+      valueOf(samples, 'harbor_project_count_total', { type: 'private_project' }),
+      projects.get('private'),
+    );
+  });
+
+  it("publishes Harbor's built-in exporter names for what the database gives", async () => {
+    const projects = await db.admin.query<{
+      name: string;
+      public: string;
+      pulls: string;
+      repositories: string;
+    }>(
+      `SELECT p.name, m.value AS public, coalesce(sum(r.pull_count), 0) AS pulls, count(r.repository_id) AS repositories
+       FROM project p
+       JOIN project_metadata m ON m.project_id = p.project_id AND m.name = 'public'
+       LEFT JOIN repository r ON r.project_id = p.project_id
+       WHERE NOT p.deleted GROUP BY p.name, m.value`,
+    );
+    const publicCount = projects.rows.filter((project) => project.public === 'true').length;
+    assert.equal(valueOf(samples, 'harbor_project_total', { public: 'true' }), publicCount);
+    assert.equal(
+      valueOf(samples, 'harbor_project_total', { public: 'false' }),
+      projects.rows.length - publicCount,
+    );
+    assert.equal(valueOf(samples, 'harbor_statistics_total_project_amount'), projects.rows.length);
+    const repositories = projects.rows.reduce((sum, project) => sum + Number(project.repositories), 0);
+    assert.equal(valueOf(samples, 'harbor_statistics_total_repo_amount'), repositories);
+    for (const project of projects.rows) {
+      const labels = { project_name: project.name };
+      assert.equal(valueOf(samples, 'harbor_artifact_pulled', labels), Number(project.pulls));
+      assert.equal(valueOf(samples, 'harbor_project_repo_total', labels), Number(project.repositories));
+      assert.ok(valueOf(samples, 'harbor_project_member_total', labels) > 0);
+      assert.ok(valueOf(samples, 'harbor_project_quota_usage_byte', labels) >= 0);
+      assert.ok(samplesOf(samples, 'harbor_project_artifact_total', labels).length > 0);
+    }
+    for (const sample of samplesOf(samples, 'harbor_project_quota_byte')) assert.ok(sample.value >= 0);
+    const storage = samplesOf(samples, 'harbor_storage_consumption_bytes').reduce(
+      (sum, s) => sum + s.value,
+      0,
+    );
+    assert.equal(valueOf(samples, 'harbor_statistics_total_storage_consumption'), storage);
+  });
+});
