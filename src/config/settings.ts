@@ -110,7 +110,11 @@ export const settings: readonly SettingSpec[] = [
     type: 'duration',
     default: '60s',
     min: 1000,
-    help: 'The server closes an exporter session idle this long, so a vanished client cannot hold a connection (PostgreSQL 14+).',
+    help:
+      'The server ends an exporter session idle this long (PostgreSQL 14+): a connection whose client vanished ' +
+      'without closing it (node lost, network cut) is gone from pg_stat_activity at most statement-timeout + ' +
+      'idle-session-timeout after its last statement (70 s by default). The exporter closes idle connections ' +
+      'itself after half this time.',
   },
   {
     key: 'database.connect-timeout',

@@ -49,13 +49,16 @@ export function createHarborPool(settings: DatabaseSettings, log: Logger): Harbo
 /**
  * Settings made on each new connection before its first statement. They exist from PostgreSQL 14 on (where they
  * do not, nothing is set): idle_session_timeout lets the server end a session whose client vanished without
- * closing it; client_connection_check_interval lets a running statement notice that its client is gone.
+ * closing it; client_connection_check_interval lets a running statement notice that its client is gone;
+ * tcp_user_timeout ends a session stuck sending to a client that no longer acknowledges anything.
  */
 const SESSION_SETUP_SQL = `
 SELECT set_config('idle_session_timeout', $1, false),
-       set_config('client_connection_check_interval', $2, false)
+       set_config('client_connection_check_interval', $2, false),
+       set_config('tcp_user_timeout', $3, false)
 WHERE current_setting('server_version_num')::int >= 140000`;
 const CLIENT_CHECK_INTERVAL_MS = 5_000;
+const TCP_USER_TIMEOUT_MS = (KEEPALIVE.idle + KEEPALIVE.interval * KEEPALIVE.count) * 1000;
 
 /** The server could not be reached or refused the session; `code` is PostgreSQL's SQLSTATE or Node's errno. */
 export class DatabaseConnectError extends Error {
@@ -99,7 +102,11 @@ export class HarborPool {
     try {
       if (!this.prepared.has(client)) {
         await client
-          .query(SESSION_SETUP_SQL, [String(this.idleSessionTimeoutMs), String(CLIENT_CHECK_INTERVAL_MS)])
+          .query(SESSION_SETUP_SQL, [
+            String(this.idleSessionTimeoutMs),
+            String(CLIENT_CHECK_INTERVAL_MS),
+            String(TCP_USER_TIMEOUT_MS),
+          ])
           .catch((error: unknown) =>
             this.log.debug('could not set session limits', { err: errorMessage(error) }),
           );

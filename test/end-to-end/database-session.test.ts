@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { silentLogger } from '../../src/log.js';
+import {
+  DatabaseSource,
+  fixedDatabaseSettings,
+  type HarborDatabase,
+} from '../../src/sources/postgres/database-source.js';
+import { createHarborDatabase, type HarborTestDatabase } from '../harness/postgres.js';
+
+/** What the server says about the sessions of one application on one database. */
+async function sessionsOf(db: HarborTestDatabase, application: string): Promise<number> {
+  const client = new pg.Client(db.server.clientConfig());
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ sessions: number }>(
+      'SELECT count(*)::int AS sessions FROM pg_stat_activity WHERE datname = $1 AND application_name = $2',
+      [db.name, application],
+    );
+    return rows[0]!.sessions;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('the database session the exporter opens', () => {
+  let db: HarborTestDatabase;
+  let source: DatabaseSource;
+  let client: HarborDatabase;
+
+  before(async () => {
+    db = await createHarborDatabase({ repositories: 5, seed: 3 });
+    source = new DatabaseSource(
+      fixedDatabaseSettings({
+        ...db.settings,
+        statementTimeoutMs: 700,
+        idleSessionTimeoutMs: 45_000,
+        maxConnections: 3,
+      }),
+      silentLogger,
+    );
+    client = (await source.beginRefresh(new AbortController().signal)).client;
+  });
+  after(async () => {
+    await source.close();
+    await db.drop();
+  });
+
+  it('is named, read-only, and limited on the server side', async () => {
+    const [settings] = await client.query<Record<string, string>>(
+      'settings',
+      `SELECT current_setting('application_name') AS application_name,
+              current_setting('default_transaction_read_only') AS read_only,
+              current_setting('statement_timeout') AS statement_timeout,
+              current_setting('idle_in_transaction_session_timeout') AS idle_in_transaction,
+              current_setting('idle_session_timeout') AS idle_session,
+              current_setting('client_connection_check_interval') AS check_interval,
+              current_setting('tcp_user_timeout') AS tcp_user_timeout,
+              current_setting('tcp_keepalives_idle') AS keepalives_idle`,
+    );
+    assert.deepEqual(settings, {
+      application_name: 'harbor-exporter',
+      read_only: 'on',
+      statement_timeout: '700ms',
+      idle_in_transaction: '700ms',
+      idle_session: '45s',
+      check_interval: '5s',
+      tcp_user_timeout: '60000', // milliseconds, shown without a unit
+      keepalives_idle: '30',
+    });
+    assert.equal(client.schema.version, 180);
+    assert.equal(client.schema.release, '2.15');
+  });
+
+  it('cannot write, and names the statement that failed', async () => {
+    await assert.rejects(client.query('a write', 'CREATE TABLE exporter_was_here (id int)'), {
+      message: 'a write: cannot execute CREATE TABLE in a read-only transaction',
+    });
+    await assert.rejects(
+      client.query('an update', 'UPDATE project SET name = name'),
+      /read-only transaction/,
+    );
+  });
+
+  it('stops a statement at the statement timeout and keeps the connection usable', async () => {
+    await assert.rejects(client.query('a slow one', 'SELECT pg_sleep(5)'), {
+      message: 'a slow one: canceling statement due to statement timeout',
+    });
+    const [row] = await client.query<{ one: number }>('after', 'SELECT 1 AS one');
+    assert.equal(row?.one, 1);
+  });
+
+  it('never holds more connections than database.max-connections, however many statements wait', async () => {
+    const statements = Array.from({ length: 12 }, (_, index) =>
+      client.query<{ sessions: number }>(
+        `parallel ${index}`,
+        `SELECT pg_sleep(0.05), count(*)::int AS sessions FROM pg_stat_activity
+         WHERE datname = current_database() AND application_name = 'harbor-exporter'`,
+      ),
+    );
+    const seen = (await Promise.all(statements)).map((rows) => rows[0]!.sessions);
+    assert.ok(Math.max(...seen) <= 3, `saw ${Math.max(...seen)} sessions`);
+    assert.ok((await sessionsOf(db, 'harbor-exporter')) <= 3);
+    assert.equal(source.concurrency, 3);
+  });
+});
