@@ -94,12 +94,16 @@ export class SourceRunner<Client> {
     const tick = () => {
       if (this.stopped) return;
       const began = this.now();
-      void this.refresh().finally(() => {
-        if (this.stopped) return;
-        const wait = Math.max(0, this.options.intervalMs - (this.now() - began));
-        this.timer = setTimeout(tick, wait);
-        this.timer.unref();
-      });
+      void this.refresh()
+        .catch((error: unknown) =>
+          this.options.log.error('refresh crashed', { source: this.source.name, err: error }),
+        )
+        .finally(() => {
+          if (this.stopped) return;
+          const wait = Math.max(0, this.options.intervalMs - (this.now() - began));
+          this.timer = setTimeout(tick, wait);
+          this.timer.unref();
+        });
     };
     tick();
   }
@@ -145,7 +149,12 @@ export class SourceRunner<Client> {
 
     const controller = new AbortController();
     const progress: RefreshProgress = { finished: [], answered: false };
-    const work = this.runCollectors(controller.signal, log, progress);
+    // A source whose own bookkeeping throws fails this refresh like any other error, never the process.
+    const work = this.runCollectors(controller.signal, log, progress).catch((error: unknown) => {
+      const message = errorMessage(error);
+      const results = this.collectors.map((collector) => ({ collector, error: message, durationSeconds: 0 }));
+      return { results, sessionError: message, own: this.upMetrics(progress.answered) };
+    });
     const settled = work.then(
       () => {},
       () => {},

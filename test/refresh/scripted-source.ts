@@ -17,6 +17,8 @@ export class ScriptedSource implements Source<null> {
   maxRunning = 0;
   closed = false;
   beginError?: string;
+  /** Thrown by the session's own bookkeeping after the collectors ran. */
+  finishError?: string;
   private releaseHung: Array<() => void> = [];
 
   /** Releases every hung collector (they then finish with `{ emit: value }`). */
@@ -31,7 +33,12 @@ export class ScriptedSource implements Source<null> {
   async beginRefresh(): Promise<SourceSession<null>> {
     if (this.beginError) throw new Error(this.beginError);
     this.sessions++;
-    return { client: null };
+    return {
+      client: null,
+      finish: () => {
+        if (this.finishError) throw new Error(this.finishError);
+      },
+    };
   }
 
   async close(): Promise<void> {

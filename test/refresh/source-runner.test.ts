@@ -180,6 +180,16 @@ describe('source runner', () => {
     assert.match(lines[1]!, /level=info msg="source recovered" source=database/);
   });
 
+  it('fails the refresh, not the process, when the source itself throws after the collectors ran', async () => {
+    const source = new ScriptedSource();
+    source.finishError = 'bookkeeping broke';
+    const { runner } = runnerOf(source, [source.projectsCollector(() => ({ emit: 1 }))]);
+    const state = await runner.refresh();
+    assert.deepEqual([state.success, state.lastError, state.errors], [false, 'bookkeeping broke', 1]);
+    source.finishError = undefined;
+    assert.equal((await runner.refresh()).success, true);
+  });
+
   it('keeps serving /metrics while a collector hangs, and publishes the failure at the deadline', async () => {
     const source = new ScriptedSource();
     const script = scriptOf({ hang: true }, { emit: 5 });
