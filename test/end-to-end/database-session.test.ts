@@ -40,7 +40,7 @@ describe('the database session the exporter opens', () => {
       }),
       silentLogger,
     );
-    client = (await source.beginRefresh(new AbortController().signal)).client;
+    client = (await source.beginRefresh()).client;
   });
   after(async () => {
     await source.close();
