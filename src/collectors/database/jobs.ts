@@ -18,11 +18,11 @@ GROUP BY 1, 2`;
  * Go's zero time (year 1) as its end, which is read as no end.
  */
 export const LATEST_EXECUTIONS_SQL = `
-SELECT DISTINCT ON (vendor_type) vendor_type AS job_type, coalesce(status, 'Unknown') AS status,
-       extract(epoch FROM start_time)::float8 AS started,
-       CASE WHEN end_time > '1970-01-01' THEN extract(epoch FROM end_time)::float8 END AS ended
-FROM execution
-ORDER BY vendor_type, id DESC`;
+SELECT e.vendor_type AS job_type, coalesce(e.status, 'Unknown') AS status,
+       extract(epoch FROM e.start_time)::float8 AS started,
+       CASE WHEN e.end_time > '1970-01-01' THEN extract(epoch FROM e.end_time)::float8 END AS ended
+FROM (SELECT max(id) AS id FROM execution GROUP BY vendor_type) latest
+JOIN execution e ON e.id = latest.id`;
 
 /**
  * The newest garbage collection that is not a dry run and recorded what it did (extra_attrs freed_space,

@@ -3,32 +3,31 @@ import type { Collector, CollectorContext } from '../types.js';
 import { AuditEventCounter, auditKey } from './audit-events.js';
 
 /**
- * One row per repository, every figure from one aggregate per table (hash joins, no per-row subqueries).
+ * One row per repository, from one pass over tag and one over artifact (hash joins, no per-row subqueries).
+ * A tag belongs to an artifact of its own repository, so tags are summed through their artifacts.
  * Untagged: no tag row and not a child of an image index, which is what GC's "delete untagged" removes.
  * Timestamps are stored in UTC without a zone. Checked against Harbor 2.10.3, 2.13.5, 2.15.2.
  */
 export const REPOSITORIES_SQL = `
-WITH tagged AS (SELECT DISTINCT artifact_id FROM tag),
+WITH tags AS (SELECT artifact_id, count(*)::float8 AS tags FROM tag GROUP BY artifact_id),
      children AS (SELECT DISTINCT child_id FROM artifact_reference),
      artifacts AS (
-       SELECT a.repository_id, count(*)::float8 AS artifacts,
-              count(*) FILTER (WHERE tagged.artifact_id IS NULL AND children.child_id IS NULL)::float8 AS untagged,
+       SELECT a.repository_id, count(*)::float8 AS artifacts, coalesce(sum(tags.tags), 0)::float8 AS tags,
+              count(*) FILTER (WHERE tags.artifact_id IS NULL AND children.child_id IS NULL)::float8 AS untagged,
               coalesce(sum(a.size), 0)::float8 AS size_bytes,
               extract(epoch FROM max(a.push_time))::float8 AS last_push,
               extract(epoch FROM max(a.pull_time))::float8 AS last_pull
        FROM artifact a
-       LEFT JOIN tagged ON tagged.artifact_id = a.id
+       LEFT JOIN tags ON tags.artifact_id = a.id
        LEFT JOIN children ON children.child_id = a.id
-       GROUP BY a.repository_id),
-     tags AS (SELECT repository_id, count(*)::float8 AS tags FROM tag GROUP BY repository_id)
+       GROUP BY a.repository_id)
 SELECT r.name AS repository, p.name AS project, r.pull_count::float8 AS pulls,
-       coalesce(tags.tags, 0) AS tags, coalesce(artifacts.artifacts, 0) AS artifacts,
+       coalesce(artifacts.tags, 0) AS tags, coalesce(artifacts.artifacts, 0) AS artifacts,
        coalesce(artifacts.untagged, 0) AS untagged, coalesce(artifacts.size_bytes, 0) AS size_bytes,
        artifacts.last_push, artifacts.last_pull
 FROM repository r
 JOIN project p ON p.project_id = r.project_id AND NOT p.deleted
-LEFT JOIN artifacts ON artifacts.repository_id = r.repository_id
-LEFT JOIN tags ON tags.repository_id = r.repository_id`;
+LEFT JOIN artifacts ON artifacts.repository_id = r.repository_id`;
 
 interface RepositoryRow {
   repository: string;

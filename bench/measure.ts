@@ -1,0 +1,124 @@
+/**
+ * Measures one registry size in a process of its own, so that resident memory is the exporter's: refresh time per
+ * collector (the first, full refresh and later incremental ones), statements, /metrics rendering and size, scrape
+ * latency under concurrent clients, memory; then times the fork's per-repository approach on the same data.
+ * Input: a JSON MeasureInput as the first argument. Output: one JSON MeasureResult line on stdout.
+ */
+import type { DatabaseSource } from '../src/sources/postgres/database-source.js';
+import { startTestExporter, testConfig } from '../test/harness/exporter.js';
+import { median, scrapeUnderLoad, type ScrapeResult } from './scrape-load.js';
+import { runSeedApproach, type SeedApproachResult } from './seed-approach.js';
+
+export interface MeasureInput {
+  repositories: number;
+  databaseUrl: string;
+  clientConfig: { host: string; port: number; user: string; password: string; database: string };
+  steadyRefreshes: number;
+  seedApproachRuns: number;
+}
+
+export interface MeasureResult {
+  repositories: number;
+  firstRefreshSeconds: number;
+  firstStatements: number;
+  refreshSeconds: number;
+  statements: number;
+  /** Median over the steady refreshes, per collector (they run two at a time, on two connections). */
+  collectorSeconds: Record<string, number>;
+  firstCollectorSeconds: Record<string, number>;
+  series: number;
+  renderSeconds: number;
+  metricsBytes: number;
+  metricsGzipBytes: number;
+  scrapeGzip: ScrapeResult;
+  scrapePlain: ScrapeResult;
+  /** Resident memory with every module loaded, before the exporter starts. */
+  baselineRssBytes: number;
+  rssBytes: number;
+  peakRssBytes: number;
+  heapUsedBytes: number;
+  seedApproach: SeedApproachResult;
+}
+
+async function measure(input: MeasureInput): Promise<MeasureResult> {
+  const baselineRssBytes = process.memoryUsage().rss;
+  const running = await startTestExporter(
+    testConfig([
+      `--database.url=${input.databaseUrl}`,
+      '--refresh.interval=1h',
+      '--refresh.timeout=10m',
+      '--database.statement-timeout=5m',
+      '--log.level=error',
+    ]),
+  );
+  try {
+    const runner = running.exporter.runners.find((candidate) => candidate.source.name === 'database')!;
+    const source = runner.source as unknown as DatabaseSource;
+    // start() began the first refresh: the full count of the audit tables.
+    while (runner.current.refreshes === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    const first = runner.current;
+    if (!first.success) throw new Error(`first refresh failed: ${first.lastError}`);
+    const firstStatements = source.lastStatements;
+
+    const durations: number[] = [];
+    const perCollector = new Map<string, number[]>();
+    let statements = 0;
+    for (let run = 0; run < input.steadyRefreshes; run++) {
+      // Let the render the last refresh started finish first, so each refresh has the process to itself.
+      await running.exporter.republish();
+      const state = await runner.refresh();
+      if (!state.success) throw new Error(`refresh failed: ${state.lastError}`);
+      durations.push(state.durationSeconds);
+      statements = source.lastStatements;
+      for (const collector of state.collectors) {
+        perCollector.set(collector.name, [
+          ...(perCollector.get(collector.name) ?? []),
+          collector.durationSeconds,
+        ]);
+      }
+    }
+    await running.exporter.republish();
+    const rendered = running.exporter.pipeline.latest!;
+
+    const metricsUrl = `${running.url}/metrics`;
+    await scrapeUnderLoad(metricsUrl, { clients: 2, requestsPerClient: 2, gzip: true });
+    const scrapeGzip = await scrapeUnderLoad(metricsUrl, { clients: 8, requestsPerClient: 25, gzip: true });
+    const scrapePlain = await scrapeUnderLoad(metricsUrl, { clients: 8, requestsPerClient: 5, gzip: false });
+    const memory = process.memoryUsage();
+    const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+    const seriesLine = /^harbor_exporter_metrics_series (\d+)/m.exec(rendered.text.toString('utf8'));
+
+    const seedRuns: SeedApproachResult[] = [];
+    for (let run = 0; run < input.seedApproachRuns; run++) {
+      seedRuns.push(await runSeedApproach(input.clientConfig, true));
+    }
+    const seedSeconds = median(seedRuns.map((run) => run.seconds));
+    return {
+      repositories: input.repositories,
+      firstRefreshSeconds: first.durationSeconds,
+      firstStatements,
+      refreshSeconds: median(durations),
+      statements,
+      collectorSeconds: Object.fromEntries([...perCollector].map(([name, values]) => [name, median(values)])),
+      firstCollectorSeconds: Object.fromEntries(
+        first.collectors.map((collector) => [collector.name, collector.durationSeconds]),
+      ),
+      series: Number(seriesLine?.[1] ?? NaN),
+      renderSeconds: rendered.renderSeconds,
+      metricsBytes: rendered.text.length,
+      metricsGzipBytes: rendered.gzipped.length,
+      scrapeGzip,
+      scrapePlain,
+      baselineRssBytes,
+      rssBytes: memory.rss,
+      peakRssBytes,
+      heapUsedBytes: memory.heapUsed,
+      seedApproach: seedRuns.find((run) => run.seconds === seedSeconds)!,
+    };
+  } finally {
+    await running.stop();
+  }
+}
+
+const input = JSON.parse(process.argv[2]!) as MeasureInput;
+process.stdout.write(JSON.stringify(await measure(input)) + '\n');

@@ -1,0 +1,197 @@
+/**
+ * npm run bench [-- SIZE ... [--tsx]]: seeds synthetic registries of 3,000 and 30,000 repositories (or the sizes
+ * given as arguments or in BENCH_SIZES, e.g. 100000) into a throwaway PostgreSQL and measures each in a fresh
+ * process; see bench/measure.ts for what is measured. The measuring process runs the compiled JavaScript, as the
+ * exporter runs in production (--tsx runs it through tsx instead, without compiling; more memory).
+ * Prints a report and writes the raw figures to .tmp/bench-results.json.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import pg from 'pg';
+import { PostgresServer } from '../src/demo/postgres-server.js';
+import { seedSyntheticHarbor } from '../src/demo/synthetic-harbor.js';
+import type { MeasureInput, MeasureResult } from './measure.js';
+
+const DEFAULT_SIZES = [3000, 30000];
+
+const BUILD_DIR = '.tmp/bench-build';
+const throughTsx = process.argv.includes('--tsx');
+
+function sizesWanted(): number[] {
+  const arguments_ = process.argv.slice(2).filter((argument) => !argument.startsWith('--'));
+  const given = arguments_.join(',') || process.env.BENCH_SIZES || '';
+  const sizes = given
+    .split(',')
+    .map((text) => text.trim())
+    .filter(Boolean)
+    .map(Number);
+  if (sizes.some((size) => !Number.isInteger(size) || size < 1)) throw new Error(`bad sizes: ${given}`);
+  return sizes.length > 0 ? sizes : DEFAULT_SIZES;
+}
+
+interface SizeReport extends MeasureResult {
+  seedSeconds: number;
+  rows: Awaited<ReturnType<typeof seedSyntheticHarbor>>;
+}
+
+async function benchmarkSize(server: PostgresServer, repositories: number): Promise<SizeReport> {
+  const database = `bench_${repositories}`;
+  const root = new pg.Client(server.clientConfig());
+  await root.connect();
+  await root.query(`DROP DATABASE IF EXISTS ${database}`);
+  await root.query(`CREATE DATABASE ${database}`);
+  try {
+    const client = new pg.Client(server.clientConfig(database));
+    await client.connect();
+    const seeding = performance.now();
+    const rows = await seedSyntheticHarbor(client, { repositories, seed: 1, release: '2.15' });
+    const seedSeconds = (performance.now() - seeding) / 1000;
+    await client.query('VACUUM ANALYZE');
+    await client.end();
+    console.log(
+      `  seeded ${repositories} repositories in ${seedSeconds.toFixed(1)} s: ${JSON.stringify(rows)}`,
+    );
+
+    const input: MeasureInput = {
+      repositories,
+      databaseUrl: server.url(database),
+      clientConfig: {
+        host: server.host,
+        port: server.port,
+        user: server.user,
+        password: server.password,
+        database,
+      },
+      steadyRefreshes: 5,
+      seedApproachRuns: repositories <= 5000 ? 3 : 1,
+    };
+    const program = throughTsx ? ['--import', 'tsx', 'bench/measure.ts'] : [`${BUILD_DIR}/bench/measure.js`];
+    const child = spawnSync(process.execPath, [...program, JSON.stringify(input)], {
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    if (child.status !== 0)
+      throw new Error(`measuring ${repositories} repositories failed (exit ${child.status})`);
+    const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as MeasureResult;
+    return { ...result, seedSeconds, rows };
+  } finally {
+    await root.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await root.end();
+  }
+}
+
+const ms = (seconds: number) => `${(seconds * 1000).toFixed(seconds < 0.1 ? 1 : 0)} ms`;
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+function report(results: readonly SizeReport[], machine: Record<string, string>): string {
+  const lines: string[] = [];
+  const header = ['', ...results.map((result) => `${result.repositories.toLocaleString('en')} repositories`)];
+  const table = (rows: [string, (result: SizeReport) => string][]) => {
+    lines.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);
+    for (const [label, cell] of rows) lines.push(`| ${label} | ${results.map(cell).join(' | ')} |`);
+    lines.push('');
+  };
+  lines.push(
+    'Machine: ' +
+      Object.entries(machine)
+        .map(([key, value]) => `${key} ${value}`)
+        .join('; '),
+    '',
+  );
+  table([
+    [
+      'rows seeded (artifacts / tags / audit rows)',
+      (r) => `${r.rows.artifacts} / ${r.rows.tags} / ${r.rows.auditRows}`,
+    ],
+    ['first refresh (full audit count)', (r) => ms(r.firstRefreshSeconds)],
+    ['refresh (median of later ones)', (r) => ms(r.refreshSeconds)],
+    ['statements per refresh (first / later)', (r) => `${r.firstStatements} / ${r.statements}`],
+    ['series on /metrics', (r) => r.series.toLocaleString('en')],
+    ['/metrics render', (r) => ms(r.renderSeconds)],
+    ['/metrics size (plain / gzip)', (r) => `${mb(r.metricsBytes)} / ${mb(r.metricsGzipBytes)}`],
+    [
+      'scrape gzip, 8 clients: median / p99',
+      (r) => `${r.scrapeGzip.medianMs.toFixed(1)} / ${r.scrapeGzip.p99Ms.toFixed(1)} ms`,
+    ],
+    [
+      'scrape plain, 8 clients: median / p99',
+      (r) => `${r.scrapePlain.medianMs.toFixed(1)} / ${r.scrapePlain.p99Ms.toFixed(1)} ms`,
+    ],
+    [
+      'resident memory: modules loaded / after / peak',
+      (r) => `${mb(r.baselineRssBytes)} / ${mb(r.rssBytes)} / ${mb(r.peakRssBytes)}`,
+    ],
+    [
+      'fork approach: time (statements)',
+      (r) => `${ms(r.seedApproach.seconds)} (${r.seedApproach.statements})`,
+    ],
+    ['fork approach: of which tag counts', (r) => ms(r.seedApproach.tagCountSeconds)],
+    ['fork approach / refresh', (r) => `${(r.seedApproach.seconds / r.refreshSeconds).toFixed(1)}x`],
+    [
+      'fork approach / first refresh',
+      (r) => `${(r.seedApproach.seconds / r.firstRefreshSeconds).toFixed(1)}x`,
+    ],
+  ]);
+  const collectors = Object.keys(results[0]?.collectorSeconds ?? {});
+  table(
+    collectors.map((name) => [
+      `collector ${name} (first / later)`,
+      (r) => `${ms(r.firstCollectorSeconds[name] ?? NaN)} / ${ms(r.collectorSeconds[name] ?? NaN)}`,
+    ]),
+  );
+  return lines.join('\n');
+}
+
+/** Compiles the project as `npm run build` does, into a directory of the benchmark's own. */
+function compile(): void {
+  const tsc = spawnSync(
+    process.execPath,
+    ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--outDir', BUILD_DIR],
+    {
+      encoding: 'utf8',
+    },
+  );
+  // Type errors elsewhere do not stop tsc from writing JavaScript; a missing file would.
+  if (!existsSync(`${BUILD_DIR}/bench/measure.js`))
+    throw new Error(`compiling failed: ${tsc.stdout}${tsc.stderr}`);
+}
+
+async function main(): Promise<void> {
+  const sizes = sizesWanted();
+  if (!throughTsx) compile();
+  const server = await PostgresServer.start();
+  try {
+    const probe = new pg.Client(server.clientConfig());
+    await probe.connect();
+    const { rows } = await probe.query<{ server_version: string }>('SHOW server_version');
+    await probe.end();
+    const cpus = os.cpus();
+    const machine = {
+      cpu: `${cpus.length} x ${cpus[0]?.model ?? 'unknown'}`,
+      memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+      'load average at start': os
+        .loadavg()
+        .map((load) => load.toFixed(2))
+        .join(' '),
+      node: process.version,
+      postgresql: rows[0]!.server_version,
+      'measured through': throughTsx ? 'tsx' : 'compiled JavaScript',
+    };
+    console.log(`benchmark: ${sizes.join(', ')} repositories`);
+    const results: SizeReport[] = [];
+    for (const size of sizes) {
+      console.log(`- ${size} repositories`);
+      results.push(await benchmarkSize(server, size));
+    }
+    const text = report(results, machine);
+    console.log('\n' + text);
+    mkdirSync('.tmp', { recursive: true });
+    writeFileSync('.tmp/bench-results.json', JSON.stringify({ machine, results }, null, 2));
+  } finally {
+    await server.destroy();
+  }
+}
+
+await main();
