@@ -44,7 +44,9 @@ export function printableConfig(parsed: ParsedInvocation): string {
     const resolved = parsed.values.get(spec.key);
     if (!resolved || resolved.value === undefined) continue;
     let shown: string;
-    if (spec.secret) shown = spec.key === 'database.url' ? redactUrl(String(resolved.value)) : '<redacted>';
+    // A URL keeps all but its password, whether the setting is secret or not (credentials in harbor.url).
+    if (spec.type === 'url') shown = redactUrl(String(resolved.value));
+    else if (spec.secret) shown = '<redacted>';
     else if (spec.type === 'duration') shown = formatDuration(resolved.value as number);
     else if (Array.isArray(resolved.value)) shown = resolved.value.join(',');
     else shown = String(resolved.value);

@@ -81,6 +81,7 @@ describe('command line', () => {
         '--otlp.headers=authorization=Bearer%20otlp-s3cret',
         `--harbor.password-file=${passwordFile}`,
         '--refresh.interval=45s',
+        '--harbor.url=https://robot:url-s3cret@harbor.example',
       ],
       {
         HARBOR_EXPORTER_DATABASE_PASSWORD: 'env-s3cret',
@@ -88,7 +89,7 @@ describe('command line', () => {
       },
     );
     assert.equal(code, 0, stderr);
-    for (const secret of ['db-s3cret', 'otlp-s3cret', 'api-s3cret', 'env-s3cret']) {
+    for (const secret of ['db-s3cret', 'otlp-s3cret', 'api-s3cret', 'env-s3cret', 'url-s3cret']) {
       assert.ok(!stdout.includes(secret), `--print-config shows ${secret}`);
     }
     assert.match(
@@ -106,6 +107,7 @@ describe('command line', () => {
       /^otlp\.endpoint=http:\/\/collector:4318\/v1\/metrics {2}# environment OTEL_EXPORTER_OTLP_ENDPOINT$/m,
     );
     assert.match(stdout, /^refresh\.interval=45s {2}# flag --refresh\.interval$/m);
+    assert.match(stdout, /^harbor\.url=https:\/\/robot:REDACTED@harbor\.example\/ {2}# flag --harbor\.url$/m);
     assert.match(stdout, /^collector\.projects=true {2}# default$/m);
   });
 
