@@ -6,7 +6,8 @@
  */
 import type { DatabaseSource } from '../src/sources/postgres/database-source.js';
 import { startTestExporter, testConfig } from '../test/harness/exporter.js';
-import { median, scrapeUnderLoad, type ScrapeResult } from './scrape-load.js';
+import { spawn } from 'node:child_process';
+import { median, type ScrapeLoad, type ScrapeResult } from './scrape-load.js';
 import { runSeedApproach, type SeedApproachResult } from './seed-approach.js';
 
 export interface MeasureInput {
@@ -30,6 +31,8 @@ export interface MeasureResult {
   renderSeconds: number;
   metricsBytes: number;
   metricsGzipBytes: number;
+  /** One client, one scrape after another. */
+  scrapeSingle: ScrapeResult;
   scrapeGzip: ScrapeResult;
   scrapePlain: ScrapeResult;
   /** Resident memory with every module loaded, before the exporter starts. */
@@ -38,6 +41,27 @@ export interface MeasureResult {
   peakRssBytes: number;
   heapUsedBytes: number;
   seedApproach: SeedApproachResult;
+}
+
+/** Runs the scraping clients in a process of their own (the same way this one runs: compiled, or through tsx). */
+function scrape(url: string, load: ScrapeLoad): Promise<ScrapeResult> {
+  const compiled = import.meta.url.endsWith('.js');
+  const program = compiled
+    ? [new URL('./scrape-client.js', import.meta.url).pathname]
+    : ['--import', 'tsx', new URL('./scrape-client.ts', import.meta.url).pathname];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...program, JSON.stringify({ url, ...load })], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(output) as ScrapeResult)
+        : reject(new Error(`scrape client exited ${code}`)),
+    );
+  });
 }
 
 async function measure(input: MeasureInput): Promise<MeasureResult> {
@@ -81,9 +105,10 @@ async function measure(input: MeasureInput): Promise<MeasureResult> {
     const rendered = running.exporter.pipeline.latest!;
 
     const metricsUrl = `${running.url}/metrics`;
-    await scrapeUnderLoad(metricsUrl, { clients: 2, requestsPerClient: 2, gzip: true });
-    const scrapeGzip = await scrapeUnderLoad(metricsUrl, { clients: 8, requestsPerClient: 25, gzip: true });
-    const scrapePlain = await scrapeUnderLoad(metricsUrl, { clients: 8, requestsPerClient: 5, gzip: false });
+    await scrape(metricsUrl, { clients: 2, requestsPerClient: 2, gzip: true });
+    const scrapeSingle = await scrape(metricsUrl, { clients: 1, requestsPerClient: 20, gzip: true });
+    const scrapeGzip = await scrape(metricsUrl, { clients: 8, requestsPerClient: 25, gzip: true });
+    const scrapePlain = await scrape(metricsUrl, { clients: 8, requestsPerClient: 5, gzip: false });
     const memory = process.memoryUsage();
     const peakRssBytes = process.resourceUsage().maxRSS * 1024;
     const seriesLine = /^harbor_exporter_metrics_series (\d+)/m.exec(rendered.text.toString('utf8'));
@@ -107,6 +132,7 @@ async function measure(input: MeasureInput): Promise<MeasureResult> {
       renderSeconds: rendered.renderSeconds,
       metricsBytes: rendered.text.length,
       metricsGzipBytes: rendered.gzipped.length,
+      scrapeSingle,
       scrapeGzip,
       scrapePlain,
       baselineRssBytes,

@@ -119,6 +119,10 @@ function report(results: readonly SizeReport[], machine: Record<string, string>)
     ['/metrics render', (r) => ms(r.renderSeconds)],
     ['/metrics size (plain / gzip)', (r) => `${mb(r.metricsBytes)} / ${mb(r.metricsGzipBytes)}`],
     [
+      'scrape gzip, 1 client: median / p99',
+      (r) => `${r.scrapeSingle.medianMs.toFixed(1)} / ${r.scrapeSingle.p99Ms.toFixed(1)} ms`,
+    ],
+    [
       'scrape gzip, 8 clients: median / p99',
       (r) => `${r.scrapeGzip.medianMs.toFixed(1)} / ${r.scrapeGzip.p99Ms.toFixed(1)} ms`,
     ],
