@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { catalog, exposedName, type CompatibilitySet } from '../../../src/catalog/index.js';
 import { databaseMetrics } from '../../../src/catalog/database-metrics.js';
 import { databaseCollectors } from '../../../src/collectors/registry.js';
+import { HARBOR_DATABASE_NAMES, SEED_DATABASE_NAMES } from './compat-names.js';
 
 describe('database metric catalog', () => {
   it('gives no compatibility name twice in a set, and none that a catalog metric already uses', () => {
@@ -58,30 +59,9 @@ describe('database metric catalog', () => {
           .map((alias) => alias.name),
       );
     const seed = aliases('seed');
-    for (const name of [
-      'harbor_repositories_pull_total',
-      'harbor_repositories_push_total',
-      'harbor_repositories_tags_total',
-      'harbor_image_pull_count',
-      'harbor_project_size',
-      'harbor_database_health',
-      'harbor_database_connections',
-    ])
-      assert.ok(seed.has(name), name);
+    for (const name of SEED_DATABASE_NAMES) assert.ok(seed.has(name), name);
     const harbor = aliases('harbor');
-    for (const name of [
-      'harbor_project_total',
-      'harbor_project_repo_total',
-      'harbor_project_member_total',
-      'harbor_project_quota_byte',
-      'harbor_project_quota_usage_byte',
-      'harbor_project_artifact_total',
-      'harbor_artifact_pulled',
-      'harbor_statistics_total_project_amount',
-      'harbor_statistics_total_repo_amount',
-      'harbor_statistics_total_storage_consumption',
-    ])
-      assert.ok(harbor.has(name), name);
+    for (const name of HARBOR_DATABASE_NAMES) assert.ok(harbor.has(name), name);
   });
 
   it('names the Harbor versions of every database metric, and the project of every per-repository one', () => {
