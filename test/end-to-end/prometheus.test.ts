@@ -46,7 +46,7 @@ describe('a real Prometheus scraping the exporter', { skip }, () => {
         .filter((collector) => !collector.defaultEnabled)
         .map((collector) => `--collector.${collector.name}`),
     ];
-    plain = await startTestExporter(testConfig([...sources, '--refresh.interval=1s']));
+    plain = await startTestExporter(testConfig([...sources, '--refresh.interval=2s']));
     compat = await startTestExporter(
       testConfig([...sources, '--refresh.interval=1h', '--compat=seed,harbor']),
     );
@@ -76,10 +76,12 @@ describe('a real Prometheus scraping the exporter', { skip }, () => {
 
   it('stores the values the database holds, as the test counts them', async () => {
     const counts = await countHarbor(db.admin);
+    // Both sources up and every collector succeeding in one refresh (a busy machine may miss a deadline first).
     await prometheus.waitFor(async () => {
-      const up = await prometheus.query('harbor_exporter_source_up{job="harbor",source="database"}');
-      return up[0]?.value === 1;
-    }, 'the database source to be up');
+      const up = await prometheus.query('harbor_exporter_source_up{job="harbor"} == 1');
+      const failing = await prometheus.query('harbor_exporter_collector_success{job="harbor"} == 0');
+      return up.length === 2 && failing.length === 0;
+    }, 'both sources up with every collector succeeding');
     const repositories = await prometheus.query('harbor_project_repositories{job="harbor"}');
     assert.deepEqual(
       new Map(repositories.map((sample) => [sample.labels.project!, sample.value])),
@@ -91,16 +93,6 @@ describe('a real Prometheus scraping the exporter', { skip }, () => {
       counts.projectsByVisibility,
     );
     assert.equal((await prometheus.query('harbor_database_up{job="harbor"}'))[0]?.value, 1);
-    const sourcesUp = await prometheus.query('harbor_exporter_source_up{job="harbor"}');
-    assert.deepEqual(Object.fromEntries(sourcesUp.map((sample) => [sample.labels.source!, sample.value])), {
-      database: 1,
-      api: 1,
-    });
-    const failing = await prometheus.query('harbor_exporter_collector_success{job="harbor"} == 0');
-    assert.deepEqual(
-      failing.map((sample) => sample.labels.collector),
-      [],
-    );
     const refreshes = await prometheus.query(
       'harbor_exporter_source_refreshes_total{job="harbor",source="database"}',
     );
