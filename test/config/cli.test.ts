@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { allCollectors } from '../../src/collectors/registry.js';
 import { envName, settings } from '../../src/config/settings.js';
 
@@ -18,6 +18,7 @@ function cli(argv: string[], env: Record<string, string> = {}) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'harbor-exporter-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('command line', () => {
   it('stops with exit code 2 and one line naming the setting, its origin and what is allowed', () => {

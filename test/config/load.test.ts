@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { collectorSwitches } from '../../src/collectors/registry.js';
 import { buildConfig, type ExporterConfig } from '../../src/config/config.js';
 import { ConfigError } from '../../src/config/errors.js';
@@ -10,6 +10,7 @@ import { loadSettings, type ParsedInvocation } from '../../src/config/load.js';
 import { envName, settings, type SettingSpec } from '../../src/config/settings.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'harbor-exporter-config-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 function writeTemp(text: string): string {
   const path = join(dir, `file-${++files}`);
