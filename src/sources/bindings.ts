@@ -19,8 +19,8 @@ import {
   fixedHarborApiSettings,
   type HarborApiSettingsProvider,
 } from './harbor-api/harbor-api-source.js';
-import { HarborInKubernetes, type KubernetesAccessOptions } from './kubernetes/harbor-in-kubernetes.js';
-import { KubernetesSource } from './kubernetes/kubernetes-source.js';
+import type { KubernetesAccessOptions } from './kubernetes/harbor-in-kubernetes.js';
+import { LazyHarborInKubernetes } from './kubernetes/lazy-harbor-in-kubernetes.js';
 import { LocalRegistryStorage } from './storage/local-storage.js';
 import { RegistryStorageSource } from './storage/storage-source.js';
 
@@ -53,7 +53,7 @@ export function buildSources(
 
   // Harbor's Helm release fills in the database and API settings that were not given (explicit ones win).
   const kubernetes =
-    config.kubernetes && new HarborInKubernetes(config, config.kubernetes, log, overrides.kubernetes);
+    config.kubernetes && new LazyHarborInKubernetes(config, config.kubernetes, log, overrides.kubernetes);
   const databaseSettings =
     overrides.databaseSettings ??
     kubernetes?.databaseSettings ??
@@ -90,7 +90,7 @@ export function buildSources(
 
   const pods = enabled(kubernetesCollectors);
   if (kubernetes && pods.length > 0) {
-    bindings.push({ source: new KubernetesSource(kubernetes.api), collectors: pods });
+    bindings.push({ source: kubernetes.podsSource, collectors: pods });
   }
   return bindings;
 }
