@@ -7,6 +7,7 @@
 import type { DatabaseSource } from '../src/sources/postgres/database-source.js';
 import { startTestExporter, testConfig } from '../test/harness/exporter.js';
 import { spawn } from 'node:child_process';
+import { gunzipSync } from 'node:zlib';
 import { median, type ScrapeLoad, type ScrapeResult } from './scrape-load.js';
 import { runSeedApproach, type SeedApproachResult } from './seed-approach.js';
 
@@ -111,7 +112,9 @@ async function measure(input: MeasureInput): Promise<MeasureResult> {
     const scrapePlain = await scrape(metricsUrl, { clients: 8, requestsPerClient: 5, gzip: false });
     const memory = process.memoryUsage();
     const peakRssBytes = process.resourceUsage().maxRSS * 1024;
-    const seriesLine = /^harbor_exporter_metrics_series (\d+)/m.exec(rendered.text.toString('utf8'));
+    const seriesLine = /^harbor_exporter_metrics_series (\d+)/m.exec(
+      gunzipSync(rendered.gzipped).toString('utf8'),
+    );
 
     const seedRuns: SeedApproachResult[] = [];
     for (let run = 0; run < input.seedApproachRuns; run++) {
@@ -130,7 +133,7 @@ async function measure(input: MeasureInput): Promise<MeasureResult> {
       ),
       series: Number(seriesLine?.[1] ?? NaN),
       renderSeconds: rendered.renderSeconds,
-      metricsBytes: rendered.text.length,
+      metricsBytes: rendered.plainBytes,
       metricsGzipBytes: rendered.gzipped.length,
       scrapeSingle,
       scrapeGzip,

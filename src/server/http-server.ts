@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import type { RenderedMetrics } from '../telemetry/pipeline.js';
 
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -81,15 +83,19 @@ export class ExporterHttpServer {
       return;
     }
     const gzipOk = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
-    const body = gzipOk ? rendered.gzipped : rendered.text;
     response.writeHead(200, {
       'content-type': PROMETHEUS_CONTENT_TYPE,
-      'content-length': body.length,
+      'content-length': gzipOk ? rendered.gzipped.length : rendered.plainBytes,
       'last-modified': new Date(rendered.renderedAtMs).toUTCString(),
       vary: 'Accept-Encoding',
       ...(gzipOk ? { 'content-encoding': 'gzip' } : {}),
     });
-    response.end(request.method === 'HEAD' ? undefined : body);
+    if (request.method === 'HEAD') return void response.end();
+    if (gzipOk) return void response.end(rendered.gzipped);
+    // Only the gzip is kept: the plain text (for people and curl) is decompressed as it is sent.
+    const gunzip = createGunzip();
+    gunzip.end(rendered.gzipped);
+    pipeline(gunzip, response).catch(() => response.destroy());
   }
 
   private serveStatusPage(response: ServerResponse): void {

@@ -1,5 +1,5 @@
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { once } from 'node:events';
+import { createGzip } from 'node:zlib';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
@@ -7,14 +7,16 @@ import type { CompatibilitySet } from '../catalog/index.js';
 import type { OtlpSettings } from '../config/config.js';
 import type { Snapshot } from '../refresh/snapshot.js';
 import { exporterResource } from './resource.js';
-import { SnapshotMetricProducer } from './snapshot-producer.js';
+import { publishedFamilies, SnapshotMetricProducer, type PublishedFamily } from './snapshot-producer.js';
 
-const gzipAsync = promisify(gzip);
-
-/** The text /metrics serves, rendered once per snapshot. */
+/**
+ * The text /metrics serves, rendered once per snapshot. Only its gzip is kept (Prometheus asks for gzip); the
+ * plain text is decompressed from it for the clients that want it.
+ */
 export interface RenderedMetrics {
-  text: Buffer;
   gzipped: Buffer;
+  /** Length of the plain text, in bytes. */
+  plainBytes: number;
   renderedAtMs: number;
   renderSeconds: number;
 }
@@ -24,31 +26,46 @@ export interface PipelineOptions {
   compat: ReadonlySet<CompatibilitySet>;
   otlp?: OtlpSettings;
   processStartMs?: number;
+  /** Data points rendered at once; a family is never split. */
+  chunkPoints?: number;
 }
 
+/** Large enough that small registries render in one pass, small enough to bound the SDK's objects. */
+const DEFAULT_CHUNK_POINTS = 40_000;
+
 /**
- * One MeterProvider, two readers fed by the same snapshot producer: a pull reader rendered to Prometheus text
- * after each refresh, and an optional periodic OTLP/HTTP (protobuf) push.
+ * One MeterProvider, two readers, each with its own producer of the same snapshot: a pull reader rendered to
+ * Prometheus text after each refresh, and an optional periodic OTLP/HTTP (protobuf) push.
  */
 export class TelemetryPipeline {
   private snapshot?: Snapshot;
+  private renderedSnapshot?: Snapshot;
   private readonly provider: MeterProvider;
   private readonly prometheus: PrometheusExporter;
-  private readonly serializer = new PrometheusSerializer('', false, undefined, false, true);
+  private readonly prometheusProducer: SnapshotMetricProducer;
+  // target_info (the resource) opens the text; the chunks after the first leave it out.
+  private readonly firstSerializer = new PrometheusSerializer('', false, undefined, false, true);
+  private readonly nextSerializer = new PrometheusSerializer('', false, undefined, true, true);
+  private readonly compat: ReadonlySet<CompatibilitySet>;
+  private readonly chunkPoints: number;
   private rendering: Promise<RenderedMetrics> | undefined;
   latest?: RenderedMetrics;
 
   constructor(options: PipelineOptions) {
-    const producer = new SnapshotMetricProducer(
-      () => this.snapshot,
-      options.compat,
-      { name: 'harbor-exporter', version: options.version },
-      options.processStartMs ?? Date.now(),
-    );
+    this.compat = options.compat;
+    this.chunkPoints = options.chunkPoints ?? DEFAULT_CHUNK_POINTS;
+    const producer = () =>
+      new SnapshotMetricProducer(
+        () => this.snapshot,
+        options.compat,
+        { name: 'harbor-exporter', version: options.version },
+        options.processStartMs ?? Date.now(),
+      );
+    this.prometheusProducer = producer();
     this.prometheus = new PrometheusExporter({
       preventServerStart: true,
       withoutScopeInfo: true,
-      metricProducers: [producer],
+      metricProducers: [this.prometheusProducer],
     });
     const readers: MetricReader[] = [this.prometheus];
     if (options.otlp) {
@@ -61,7 +78,7 @@ export class TelemetryPipeline {
           }),
           exportIntervalMillis: options.otlp.intervalMs,
           exportTimeoutMillis: options.otlp.timeoutMs,
-          metricProducers: [producer],
+          metricProducers: [producer()],
         }),
       );
     }
@@ -74,24 +91,57 @@ export class TelemetryPipeline {
     const previous = this.rendering;
     const next = (async () => {
       await previous?.catch(() => {});
-      return this.render();
+      // A render queued behind one that already took the newest snapshot has nothing left to do.
+      if (this.latest && this.renderedSnapshot === this.snapshot) return this.latest;
+      return this.render(this.snapshot!);
     })();
     this.rendering = next;
     return next;
   }
 
-  private async render(): Promise<RenderedMetrics> {
+  /**
+   * Renders the snapshot a chunk of families at a time, through the Prometheus reader and serializer, into one
+   * gzip stream: the text of one chunk exists at a time, and only the compressed bytes are kept.
+   */
+  private async render(snapshot: Snapshot): Promise<RenderedMetrics> {
     const began = performance.now();
-    const { resourceMetrics } = await this.prometheus.collect({ timeoutMillis: 10_000 });
-    const text = Buffer.from(this.serializer.serialize(resourceMetrics));
-    const gzipped = await gzipAsync(text);
+    const gzip = createGzip();
+    const compressed: Buffer[] = [];
+    gzip.on('data', (chunk: Buffer) => compressed.push(chunk));
+    const ended = once(gzip, 'end');
+    let plainBytes = 0;
+    try {
+      let first = true;
+      for (const families of chunks(publishedFamilies(snapshot, this.compat), this.chunkPoints)) {
+        const text = await this.renderChunk(snapshot, families, first);
+        first = false;
+        plainBytes += Buffer.byteLength(text);
+        if (!gzip.write(text)) await once(gzip, 'drain');
+      }
+      gzip.end();
+      await ended;
+    } finally {
+      this.prometheusProducer.window = undefined;
+      gzip.destroy();
+    }
+    this.renderedSnapshot = snapshot;
     this.latest = {
-      text,
-      gzipped,
+      gzipped: Buffer.concat(compressed),
+      plainBytes,
       renderedAtMs: Date.now(),
       renderSeconds: (performance.now() - began) / 1000,
     };
     return this.latest;
+  }
+
+  private async renderChunk(
+    snapshot: Snapshot,
+    families: readonly PublishedFamily[],
+    first: boolean,
+  ): Promise<string> {
+    this.prometheusProducer.window = { takenAtMs: snapshot.takenAtMs, families };
+    const { resourceMetrics } = await this.prometheus.collect({ timeoutMillis: 10_000 });
+    return (first ? this.firstSerializer : this.nextSerializer).serialize(resourceMetrics);
   }
 
   /** Pushes the current snapshot by OTLP now (used at shutdown, so the last values are not lost). */
@@ -102,4 +152,23 @@ export class TelemetryPipeline {
   async shutdown(): Promise<void> {
     await this.provider.shutdown();
   }
+}
+
+/**
+ * Consecutive runs of families holding up to `points` data points together (a larger family alone); at least
+ * one run, possibly empty, so that an empty snapshot still renders its target_info.
+ */
+function* chunks(families: readonly PublishedFamily[], points: number): Generator<PublishedFamily[]> {
+  let chunk: PublishedFamily[] = [];
+  let size = 0;
+  for (const family of families) {
+    if (chunk.length > 0 && size + family.points.length > points) {
+      yield chunk;
+      chunk = [];
+      size = 0;
+    }
+    chunk.push(family);
+    size += family.points.length;
+  }
+  yield chunk;
 }

@@ -12,12 +12,56 @@ import type { CompatibilitySet, MetricDefinition } from '../catalog/index.js';
 import type { Snapshot, SnapshotPoint } from '../refresh/snapshot.js';
 import { compatibilityFamilies } from './compat.js';
 
+/** One family as published: a catalog family, or one republished under an older exporter's name. */
+export interface PublishedFamily {
+  definition: MetricDefinition;
+  name: string;
+  kind: MetricDefinition['kind'];
+  points: readonly SnapshotPoint[];
+}
+
+/** Some of one snapshot's families, for a collection that publishes only those. */
+export interface FamilyWindow {
+  takenAtMs: number;
+  families: readonly PublishedFamily[];
+}
+
+/** Every family a snapshot publishes, in the order they are written: the catalog's, then the compatibility ones. */
+export function publishedFamilies(
+  snapshot: Snapshot,
+  compat: ReadonlySet<CompatibilitySet>,
+): PublishedFamily[] {
+  const published: PublishedFamily[] = snapshot.families.map((family) => ({
+    definition: family.definition,
+    name: family.definition.name,
+    kind: family.definition.kind,
+    points: family.points,
+  }));
+  for (const family of compatibilityFamilies(snapshot.families, compat)) {
+    const counter = family.alias.kind === 'counter';
+    published.push({
+      definition: family.of,
+      name: counter ? family.alias.name.replace(/_total$/, '') : family.alias.name,
+      kind: counter ? 'counter' : 'gauge',
+      points: family.points,
+    });
+  }
+  return published;
+}
+
 /**
  * Hands the current snapshot to the SDK's readers at each collection. Building the data points from the
  * snapshot, rather than from observable instruments, is what makes a deleted repository's series disappear:
  * instruments would export every attribute set they ever saw, and never touch Harbor from a callback.
+ *
+ * A producer given a window publishes that window's families alone: /metrics is rendered a window at a time, so
+ * that the SDK's data points and the serializer's text exist for one part of a large snapshot at once. Each
+ * reader has a producer of its own, so the OTLP push always sees whole snapshots.
  */
 export class SnapshotMetricProducer implements MetricProducer {
+  /** Families to publish instead of the current snapshot's, while set. */
+  window?: FamilyWindow;
+
   constructor(
     private readonly current: () => Snapshot | undefined,
     private readonly compat: ReadonlySet<CompatibilitySet>,
@@ -26,26 +70,11 @@ export class SnapshotMetricProducer implements MetricProducer {
   ) {}
 
   async collect(): Promise<CollectionResult> {
-    const snapshot = this.current();
+    const window = this.window ?? this.wholeSnapshot();
     const metrics: MetricData[] = [];
-    if (snapshot) {
-      const endTime = millisToHrTime(snapshot.takenAtMs);
-      for (const family of snapshot.families) {
-        metrics.push(
-          this.metricData(
-            family.definition,
-            family.definition.name,
-            family.definition.kind,
-            family.points,
-            endTime,
-          ),
-        );
-      }
-      for (const family of compatibilityFamilies(snapshot.families, this.compat)) {
-        const counter = family.alias.kind === 'counter';
-        const name = counter ? family.alias.name.replace(/_total$/, '') : family.alias.name;
-        metrics.push(this.metricData(family.of, name, counter ? 'counter' : 'gauge', family.points, endTime));
-      }
+    if (window) {
+      const endTime = millisToHrTime(window.takenAtMs);
+      for (const family of window.families) metrics.push(this.metricData(family, endTime));
     }
     return {
       resourceMetrics: { resource: emptyResource(), scopeMetrics: [{ scope: this.scope, metrics }] },
@@ -53,27 +82,34 @@ export class SnapshotMetricProducer implements MetricProducer {
     };
   }
 
-  private metricData(
-    definition: MetricDefinition,
-    name: string,
-    kind: MetricDefinition['kind'],
-    points: readonly SnapshotPoint[],
-    endTime: ReturnType<typeof millisToHrTime>,
-  ): MetricData {
+  private wholeSnapshot(): FamilyWindow | undefined {
+    const snapshot = this.current();
+    if (!snapshot) return undefined;
+    return { takenAtMs: snapshot.takenAtMs, families: publishedFamilies(snapshot, this.compat) };
+  }
+
+  private metricData(family: PublishedFamily, endTime: ReturnType<typeof millisToHrTime>): MetricData {
     const descriptor = {
-      name,
-      description: definition.help,
-      unit: definition.unit,
+      name: family.name,
+      description: family.definition.help,
+      unit: family.definition.unit,
       valueType: ValueType.DOUBLE,
     };
     const gaugeStart = millisToHrTime(this.processStartMs);
-    const dataPoints = points.map((point) => ({
-      startTime: point.startTimeMs !== undefined ? millisToHrTime(point.startTimeMs) : gaugeStart,
+    // Counters' start times repeat (most series start with the process): one HrTime per distinct start.
+    const starts = new Map<number, ReturnType<typeof millisToHrTime>>();
+    const startOf = (ms: number) => {
+      let start = starts.get(ms);
+      if (!start) starts.set(ms, (start = millisToHrTime(ms)));
+      return start;
+    };
+    const dataPoints = family.points.map((point) => ({
+      startTime: point.startTimeMs !== undefined ? startOf(point.startTimeMs) : gaugeStart,
       endTime,
       attributes: point.attributes,
       value: point.value,
     }));
-    if (kind === 'counter') {
+    if (family.kind === 'counter') {
       return {
         descriptor,
         aggregationTemporality: AggregationTemporality.CUMULATIVE,

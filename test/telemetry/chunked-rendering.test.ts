@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import type { Point } from '../../src/refresh/observations.js';
+import { ProjectFilter } from '../../src/refresh/project-filter.js';
+import { SnapshotBuilder, type Snapshot } from '../../src/refresh/snapshot.js';
+import type { SourceState } from '../../src/refresh/source-runner.js';
+import { ExporterHttpServer } from '../../src/server/http-server.js';
+import { TelemetryPipeline, type RenderedMetrics } from '../../src/telemetry/pipeline.js';
+import { promtoolCheckMetrics, requirePrometheus } from '../end-to-end/prometheus-server.js';
+import { parsePrometheusText } from '../harness/prometheus-text.js';
+import { OtlpReceiver } from './otlp-receiver.js';
+
+const binaries = requirePrometheus();
+const REPOSITORIES = 2_000;
+const PROJECTS = 40;
+/** Families per repository and per project in the snapshot below. */
+const REPOSITORY_FAMILIES = [
+  'harbor_repository_artifacts',
+  'harbor_repository_pulls',
+  'harbor_repository_pushes',
+];
+const PROJECT_FAMILIES = ['harbor_project_repositories', 'harbor_project_artifacts'];
+
+/** A snapshot of the `database` source with REPOSITORIES repositories in PROJECTS projects. */
+function largeSnapshot(): Snapshot {
+  const points = new Map<string, Point[]>();
+  for (const name of [...REPOSITORY_FAMILIES, ...PROJECT_FAMILIES]) points.set(name, []);
+  for (let r = 0; r < REPOSITORIES; r++) {
+    const project = `project-${r % PROJECTS}`;
+    const attributes = { project, repository: `${project}/repo-${r}` };
+    for (const [index, name] of REPOSITORY_FAMILIES.entries()) {
+      points.get(name)!.push({ attributes, value: r * (index + 1) });
+    }
+  }
+  for (let p = 0; p < PROJECTS; p++) {
+    for (const name of PROJECT_FAMILIES)
+      points.get(name)!.push({ attributes: { project: `project-${p}` }, value: p });
+  }
+  const state: SourceState = {
+    name: 'database',
+    finished: 0,
+    refreshes: 1,
+    success: true,
+    durationSeconds: 0.1,
+    errors: 0,
+    collectors: [{ name: 'scripted', points, success: true, stale: false, durationSeconds: 0.1, errors: 0 }],
+    own: new Map(),
+  };
+  return new SnapshotBuilder(new ProjectFilter([], []), { version: '1.2.3' }, () => 1_700_000_000_000).build([
+    state,
+  ]);
+}
+
+async function renderWith(snapshot: Snapshot, chunkPoints: number): Promise<RenderedMetrics> {
+  const pipeline = new TelemetryPipeline({
+    version: '1.2.3',
+    compat: new Set(),
+    processStartMs: 0,
+    chunkPoints,
+  });
+  try {
+    return await pipeline.publish(snapshot);
+  } finally {
+    await pipeline.shutdown();
+  }
+}
+
+/** One GET of /metrics, the body as it came over the wire (no decompression). */
+function get(url: string, gzip: boolean): Promise<{ headers: Record<string, unknown>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(url, { headers: gzip ? { 'accept-encoding': 'gzip' } : {} }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }));
+      response.on('error', reject);
+    });
+    outgoing.on('error', reject);
+    outgoing.end();
+  });
+}
+
+describe('Rendering /metrics in chunks', () => {
+  it('writes the same bytes as one pass over the whole snapshot', async () => {
+    const snapshot = largeSnapshot();
+    const whole = await renderWith(snapshot, Number.MAX_SAFE_INTEGER);
+    const chunked = await renderWith(snapshot, 700);
+    const text = gunzipSync(chunked.gzipped);
+    assert.equal(text.length, chunked.plainBytes);
+    assert.ok(text.equals(gunzipSync(whole.gzipped)), 'chunked and single-pass texts differ');
+
+    const lines = text.toString().split('\n');
+    assert.equal(lines.filter((line) => line.startsWith('target_info')).length, 1);
+    assert.equal(
+      lines.filter((line) => line.startsWith('# TYPE ')).length,
+      new Set(lines.filter((line) => line.startsWith('# TYPE ')).map((line) => line.split(' ')[2])).size,
+    );
+    const samples = parsePrometheusText(text.toString());
+    for (const name of REPOSITORY_FAMILIES) {
+      const exposed = name === 'harbor_repository_artifacts' ? name : `${name}_total`;
+      assert.equal(samples.filter((sample) => sample.name === exposed).length, REPOSITORIES, exposed);
+    }
+    for (const name of PROJECT_FAMILIES) {
+      assert.equal(samples.filter((sample) => sample.name === name).length, PROJECTS, name);
+    }
+    if ('skip' in binaries) console.log(`# ${binaries.skip}`);
+    else
+      assert.deepEqual(promtoolCheckMetrics(binaries.promtool, text.toString()), { code: 0, problems: [] });
+  });
+
+  it('serves the same text plain and gzip-compressed', async () => {
+    const rendered = await renderWith(largeSnapshot(), 500);
+    const server = new ExporterHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      telemetryPath: '/metrics',
+      version: '1.2.3',
+      metrics: () => rendered,
+      sources: () => [],
+    });
+    const { port } = await server.listen();
+    try {
+      const url = `http://127.0.0.1:${port}/metrics`;
+      const gzipped = await get(url, true);
+      const plain = await get(url, false);
+      assert.equal(gzipped.headers['content-encoding'], 'gzip');
+      assert.equal(plain.headers['content-encoding'], undefined);
+      assert.equal(Number(gzipped.headers['content-length']), gzipped.body.length);
+      assert.equal(Number(plain.headers['content-length']), plain.body.length);
+      assert.ok(gunzipSync(gzipped.body).equals(plain.body), 'plain body differs from the decompressed gzip');
+      // Independent of the renderer: one sample per repository and family, one per project and family.
+      const samples = parsePrometheusText(plain.body.toString());
+      const data = samples.filter((sample) => /^harbor_(repository|project)_/.test(sample.name));
+      assert.equal(
+        data.length,
+        REPOSITORIES * REPOSITORY_FAMILIES.length + PROJECTS * PROJECT_FAMILIES.length,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('pushes whole snapshots by OTLP while /metrics is rendered a chunk at a time', async () => {
+    const receiver = await OtlpReceiver.start();
+    const pipeline = new TelemetryPipeline({
+      version: '1.2.3',
+      compat: new Set(),
+      chunkPoints: 100,
+      otlp: { endpoint: `${receiver.url}/v1/metrics`, intervalMs: 3_600_000, timeoutMs: 30_000, headers: {} },
+    });
+    try {
+      let renderDone = false;
+      const rendering = pipeline.publish(largeSnapshot()).then(() => (renderDone = true));
+      // Collections started while the render walks its chunks (60 of them here).
+      const flushes: Promise<void>[] = [];
+      for (let flush = 0; flush < 3; flush++) {
+        assert.equal(renderDone, false, 'the render ended before the push was collected');
+        flushes.push(pipeline.forceFlush());
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await Promise.all([rendering, ...flushes]);
+      assert.ok(receiver.pushes.length >= 1, 'no push received');
+      for (const push of receiver.pushes) {
+        for (const name of REPOSITORY_FAMILIES)
+          assert.equal(push.metrics.get(name)?.points.length, REPOSITORIES, name);
+        for (const name of PROJECT_FAMILIES)
+          assert.equal(push.metrics.get(name)?.points.length, PROJECTS, name);
+      }
+    } finally {
+      await pipeline.shutdown();
+      await receiver.close();
+    }
+  });
+});
