@@ -13,6 +13,11 @@ export interface MetricFamily {
   points: readonly SnapshotPoint[];
 }
 
+interface CounterStart {
+  startTimeMs: number;
+  value: number;
+}
+
 /** Everything /metrics and OTLP publish at one moment. Immutable once built. */
 export interface Snapshot {
   takenAtMs: number;
@@ -29,7 +34,8 @@ export interface SnapshotExtras {
  * filtering, and counter start times (a counter that goes down starts anew, so rates stay right).
  */
 export class SnapshotBuilder {
-  private counterStarts = new Map<string, { startTimeMs: number; value: number }>();
+  /** Per counter family, per series (seriesKey): when its count began and its last value. */
+  private counterStarts = new Map<string, Map<string, CounterStart>>();
 
   constructor(
     private readonly filter: ProjectFilter,
@@ -39,11 +45,12 @@ export class SnapshotBuilder {
 
   build(states: readonly SourceState[]): Snapshot {
     const takenAtMs = this.now();
-    const byMetric = new Map<string, Point[]>();
+    // Each metric's point lists, joined only when several collectors report the metric.
+    const byMetric = new Map<string, (readonly Point[])[]>();
     const push = (metric: string, points: readonly Point[]) => {
-      const list = byMetric.get(metric);
-      if (list) list.push(...points);
-      else byMetric.set(metric, [...points]);
+      const lists = byMetric.get(metric);
+      if (lists) lists.push(points);
+      else byMetric.set(metric, [points]);
     };
     for (const state of states) {
       for (const collector of state.collectors) {
@@ -53,24 +60,22 @@ export class SnapshotBuilder {
     }
     for (const [metric, points] of this.selfMetrics(states)) push(metric, points);
 
-    const nextStarts = new Map<string, { startTimeMs: number; value: number }>();
+    const nextStarts = new Map<string, Map<string, CounterStart>>();
     const families: MetricFamily[] = [];
     let seriesCount = 0;
     for (const definition of catalog) {
-      const points = byMetric.get(definition.name);
-      if (!points || points.length === 0) continue;
-      let kept: SnapshotPoint[] =
+      const lists = byMetric.get(definition.name);
+      if (!lists) continue;
+      const points = lists.length === 1 ? lists[0]! : lists.flat();
+      if (points.length === 0) continue;
+      let kept: readonly SnapshotPoint[] =
         this.filter.active && definition.attributes.includes('project')
           ? points.filter((point) => this.filter.allows(point.attributes.project ?? ''))
           : points;
       if (definition.kind === 'counter') {
-        kept = kept.map((point) => {
-          const key = definition.name + seriesKey(point.attributes);
-          const previous = this.counterStarts.get(key);
-          const startTimeMs = previous && point.value >= previous.value ? previous.startTimeMs : takenAtMs;
-          nextStarts.set(key, { startTimeMs, value: point.value });
-          return { ...point, startTimeMs };
-        });
+        const starts = new Map<string, CounterStart>();
+        kept = this.withStartTimes(kept, this.counterStarts.get(definition.name), starts, takenAtMs);
+        nextStarts.set(definition.name, starts);
       }
       seriesCount += kept.length;
       families.push({ definition, points: kept });
@@ -80,8 +85,25 @@ export class SnapshotBuilder {
     const seriesFamily = families.find(
       (family) => family.definition.name === 'harbor_exporter_metrics_series',
     );
-    if (seriesFamily) (seriesFamily.points as SnapshotPoint[])[0] = { attributes: {}, value: seriesCount };
+    if (seriesFamily) seriesFamily.points = [{ attributes: {}, value: seriesCount }];
     return { takenAtMs, families, seriesCount };
+  }
+
+  /** Counter points with their start times; `starts` receives what the next build compares with. */
+  private withStartTimes(
+    points: readonly SnapshotPoint[],
+    previous: ReadonlyMap<string, CounterStart> | undefined,
+    starts: Map<string, CounterStart>,
+    takenAtMs: number,
+  ): SnapshotPoint[] {
+    return points.map((point) => {
+      const key = seriesKey(point.attributes);
+      let start = previous?.get(key);
+      if (start && point.value >= start.value) start.value = point.value;
+      else start = { startTimeMs: takenAtMs, value: point.value };
+      starts.set(key, start);
+      return { attributes: point.attributes, value: point.value, startTimeMs: start.startTimeMs };
+    });
   }
 
   private selfMetrics(states: readonly SourceState[]): Map<string, Point[]> {

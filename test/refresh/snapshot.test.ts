@@ -182,4 +182,39 @@ describe('snapshot builder', () => {
     );
     assert.deepEqual(family?.points.map((point) => point.attributes.project).sort(), ['library', 'team-a']);
   });
+  it("joins what several collectors report under one metric, and leaves the collectors' points as they were", () => {
+    let now = 1_000;
+    const builder = new SnapshotBuilder(noFilter, { version: '1' }, () => now);
+    const pulls = (repository: string, value: number) => ({
+      attributes: { project: 'p', repository },
+      value,
+    });
+    const first = [pulls('p/a', 3), pulls('p/b', 4)];
+    const second = [pulls('p/c', 5)];
+    const states = () => [
+      sourceState({
+        collectors: [
+          collector('one', { points: new Map([['harbor_repository_pulls', first]]) }),
+          collector('two', { points: new Map([['harbor_repository_pulls', second]]) }),
+        ],
+      }),
+    ];
+    const before = structuredClone([first]);
+    const snapshot = builder.build(states());
+    now = 2_000;
+    second[0] = pulls('p/c', 1);
+    const later = builder.build(states());
+    assert.deepEqual(first, before[0], "the builder changed a collector's points");
+    assert.equal(
+      first.some((point) => 'startTimeMs' in point),
+      false,
+    );
+    const starts = (built: Snapshot) =>
+      ['p/a', 'p/b', 'p/c'].map(
+        (repository) => pointOf(built, 'harbor_repository_pulls', { repository })?.startTimeMs,
+      );
+    assert.deepEqual(starts(snapshot), [1_000, 1_000, 1_000]);
+    assert.deepEqual(starts(later), [1_000, 1_000, 2_000], 'p/c went down from 5 to 1');
+    assert.equal(pointOf(snapshot, 'harbor_exporter_metrics_series')?.value, snapshot.seriesCount);
+  });
 });
