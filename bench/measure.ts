@@ -40,6 +40,8 @@ export interface MeasureResult {
   baselineRssBytes: number;
   rssBytes: number;
   peakRssBytes: number;
+  /** The process's peak resident memory at the end of each phase: which phase reached the peak. */
+  peakRssByPhase: Record<string, number>;
   heapUsedBytes: number;
   seedApproach: SeedApproachResult;
 }
@@ -65,8 +67,11 @@ function scrape(url: string, load: ScrapeLoad): Promise<ScrapeResult> {
   });
 }
 
+const peakRss = () => process.resourceUsage().maxRSS * 1024;
+
 async function measure(input: MeasureInput): Promise<MeasureResult> {
   const baselineRssBytes = process.memoryUsage().rss;
+  const peakRssByPhase: Record<string, number> = {};
   const running = await startTestExporter(
     testConfig([
       `--database.url=${input.databaseUrl}`,
@@ -84,6 +89,7 @@ async function measure(input: MeasureInput): Promise<MeasureResult> {
     const first = runner.current;
     if (!first.success) throw new Error(`first refresh failed: ${first.lastError}`);
     const firstStatements = source.lastStatements;
+    peakRssByPhase['first refresh'] = peakRss();
 
     const durations: number[] = [];
     const perCollector = new Map<string, number[]>();
@@ -91,6 +97,7 @@ async function measure(input: MeasureInput): Promise<MeasureResult> {
     for (let run = 0; run < input.steadyRefreshes; run++) {
       // Let the render the last refresh started finish first, so each refresh has the process to itself.
       await running.exporter.republish();
+      if (run === 0) peakRssByPhase['first render'] = peakRss();
       const state = await runner.refresh();
       if (!state.success) throw new Error(`refresh failed: ${state.lastError}`);
       durations.push(state.durationSeconds);
@@ -103,15 +110,18 @@ async function measure(input: MeasureInput): Promise<MeasureResult> {
       }
     }
     await running.exporter.republish();
+    peakRssByPhase['later refreshes and renders'] = peakRss();
     const rendered = running.exporter.pipeline.latest!;
 
     const metricsUrl = `${running.url}/metrics`;
     await scrape(metricsUrl, { clients: 2, requestsPerClient: 2, gzip: true });
     const scrapeSingle = await scrape(metricsUrl, { clients: 1, requestsPerClient: 20, gzip: true });
     const scrapeGzip = await scrape(metricsUrl, { clients: 8, requestsPerClient: 25, gzip: true });
+    peakRssByPhase['gzip scrapes'] = peakRss();
     const scrapePlain = await scrape(metricsUrl, { clients: 8, requestsPerClient: 5, gzip: false });
     const memory = process.memoryUsage();
-    const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+    const peakRssBytes = peakRss();
+    peakRssByPhase['plain scrapes'] = peakRssBytes;
     const seriesLine = /^harbor_exporter_metrics_series (\d+)/m.exec(
       gunzipSync(rendered.gzipped).toString('utf8'),
     );
@@ -141,6 +151,7 @@ async function measure(input: MeasureInput): Promise<MeasureResult> {
       baselineRssBytes,
       rssBytes: memory.rss,
       peakRssBytes,
+      peakRssByPhase,
       heapUsedBytes: memory.heapUsed,
       seedApproach: seedRuns.find((run) => run.seconds === seedSeconds)!,
     };

@@ -135,6 +135,10 @@ function report(results: readonly SizeReport[], machine: Record<string, string>)
       (r) => `${mb(r.baselineRssBytes)} / ${mb(r.rssBytes)} / ${mb(r.peakRssBytes)}`,
     ],
     [
+      'peak resident memory after: ' + Object.keys(results[0]?.peakRssByPhase ?? {}).join(' / '),
+      (r) => Object.values(r.peakRssByPhase).map(mb).join(' / '),
+    ],
+    [
       'fork approach: time (statements)',
       (r) => `${ms(r.seedApproach.seconds)} (${r.seedApproach.statements})`,
     ],

@@ -26,12 +26,15 @@ export interface PipelineOptions {
   compat: ReadonlySet<CompatibilitySet>;
   otlp?: OtlpSettings;
   processStartMs?: number;
-  /** Data points rendered at once; a family is never split. */
+  /** Data points rendered at once; a larger family is split over several chunks. */
   chunkPoints?: number;
 }
 
-/** Large enough that small registries render in one pass, small enough to bound the SDK's objects. */
-const DEFAULT_CHUNK_POINTS = 40_000;
+/**
+ * Small enough that a chunk's text stays under V8's large-object size (about 100 bytes a line): such strings die
+ * young, where larger ones go straight to the old generation and pile up there until a full collection.
+ */
+const DEFAULT_CHUNK_POINTS = 1_000;
 
 /**
  * One MeterProvider, two readers, each with its own producer of the same snapshot: a pull reader rendered to
@@ -112,8 +115,10 @@ export class TelemetryPipeline {
     let plainBytes = 0;
     try {
       let first = true;
-      for (const families of chunks(publishedFamilies(snapshot, this.compat), this.chunkPoints)) {
-        const text = await this.renderChunk(snapshot, families, first);
+      for (const chunk of chunks(publishedFamilies(snapshot, this.compat), this.chunkPoints)) {
+        let text = await this.renderChunk(snapshot, chunk.families, first);
+        // The serializer heads every family it writes; a family's later parts go on without it.
+        if (chunk.continued) text = withoutHeader(text, chunk.families[0]!);
         first = false;
         plainBytes += Buffer.byteLength(text);
         if (!gzip.write(text)) await once(gzip, 'drain');
@@ -154,21 +159,39 @@ export class TelemetryPipeline {
   }
 }
 
+/** Families (or parts of one) rendered together; `continued` when the first is the rest of a family already begun. */
+interface Chunk {
+  families: PublishedFamily[];
+  continued: boolean;
+}
+
 /**
- * Consecutive runs of families holding up to `points` data points together (a larger family alone); at least
- * one run, possibly empty, so that an empty snapshot still renders its target_info.
+ * Consecutive runs of up to `points` data points, a large family split over several; at least one run, possibly
+ * empty, so that an empty snapshot still renders its target_info.
  */
-function* chunks(families: readonly PublishedFamily[], points: number): Generator<PublishedFamily[]> {
-  let chunk: PublishedFamily[] = [];
+function* chunks(families: readonly PublishedFamily[], points: number): Generator<Chunk> {
+  let chunk: Chunk = { families: [], continued: false };
   let size = 0;
   for (const family of families) {
-    if (chunk.length > 0 && size + family.points.length > points) {
-      yield chunk;
-      chunk = [];
-      size = 0;
+    for (let from = 0; from < family.points.length;) {
+      if (size >= points) {
+        yield chunk;
+        chunk = { families: [], continued: from > 0 };
+        size = 0;
+      }
+      const to = Math.min(family.points.length, from + points - size);
+      const whole = from === 0 && to === family.points.length;
+      chunk.families.push(whole ? family : { ...family, points: family.points.slice(from, to) });
+      size += to - from;
+      from = to;
     }
-    chunk.push(family);
-    size += family.points.length;
   }
   yield chunk;
+}
+
+/** The text after a family's HELP, UNIT (when it has a unit) and TYPE lines. */
+function withoutHeader(text: string, family: PublishedFamily): string {
+  let at = 0;
+  for (let line = family.definition.unit ? 3 : 2; line > 0; line--) at = text.indexOf('\n', at) + 1;
+  return text.slice(at);
 }

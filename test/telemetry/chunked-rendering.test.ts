@@ -85,10 +85,14 @@ describe('Rendering /metrics in chunks', () => {
   it('writes the same bytes as one pass over the whole snapshot', async () => {
     const snapshot = largeSnapshot();
     const whole = await renderWith(snapshot, Number.MAX_SAFE_INTEGER);
-    const chunked = await renderWith(snapshot, 700);
-    const text = gunzipSync(chunked.gzipped);
-    assert.equal(text.length, chunked.plainBytes);
-    assert.ok(text.equals(gunzipSync(whole.gzipped)), 'chunked and single-pass texts differ');
+    // Families of 2,000 points split over chunks at various places, and chunks of several whole families.
+    let text = Buffer.alloc(0);
+    for (const chunkPoints of [1, 333, 700, 2_000, 4_100]) {
+      const chunked = await renderWith(snapshot, chunkPoints);
+      text = gunzipSync(chunked.gzipped);
+      assert.equal(text.length, chunked.plainBytes);
+      assert.ok(text.equals(gunzipSync(whole.gzipped)), `chunks of ${chunkPoints}: texts differ`);
+    }
 
     const lines = text.toString().split('\n');
     assert.equal(lines.filter((line) => line.startsWith('target_info')).length, 1);
