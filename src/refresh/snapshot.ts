@@ -74,7 +74,13 @@ export class SnapshotBuilder {
           : points;
       if (definition.kind === 'counter') {
         const starts = new Map<string, CounterStart>();
-        kept = this.withStartTimes(kept, this.counterStarts.get(definition.name), starts, takenAtMs);
+        kept = this.withStartTimes(
+          definition,
+          kept,
+          this.counterStarts.get(definition.name),
+          starts,
+          takenAtMs,
+        );
         nextStarts.set(definition.name, starts);
       }
       seriesCount += kept.length;
@@ -91,13 +97,14 @@ export class SnapshotBuilder {
 
   /** Counter points with their start times; `starts` receives what the next build compares with. */
   private withStartTimes(
+    definition: MetricDefinition,
     points: readonly SnapshotPoint[],
     previous: ReadonlyMap<string, CounterStart> | undefined,
     starts: Map<string, CounterStart>,
     takenAtMs: number,
   ): SnapshotPoint[] {
     return points.map((point) => {
-      const key = seriesKey(point.attributes);
+      const key = familySeriesKey(definition, point.attributes);
       let start = previous?.get(key);
       if (start && point.value >= start.value) start.value = point.value;
       else start = { startTimeMs: takenAtMs, value: point.value };
@@ -138,6 +145,15 @@ export class SnapshotBuilder {
     add('harbor_exporter_metrics_series', 0);
     return out;
   }
+}
+
+/** A series' key within its family: the attribute values in the catalog's order (every point has them all). */
+function familySeriesKey(definition: MetricDefinition, attributes: Attributes): string {
+  const names = definition.attributes;
+  if (names.length === 1) return attributes[names[0]!]!;
+  let key = '';
+  for (const name of names) key += `${attributes[name]}\u0000`;
+  return key;
 }
 
 export function seriesKey(attributes: Attributes): string {
