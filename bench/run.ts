@@ -3,6 +3,7 @@
  * given as arguments or in BENCH_SIZES, e.g. 100000) into a throwaway PostgreSQL and measures each in a fresh
  * process; see bench/measure.ts for what is measured. The measuring process runs the compiled JavaScript, as the
  * exporter runs in production (--tsx runs it through tsx instead, without compiling; more memory).
+ * BENCH_NODE_FLAGS gives Node flags to the measuring process (e.g. --max-old-space-size=256).
  * Prints a report and writes the raw figures to .tmp/bench-results.json.
  */
 import { spawnSync } from 'node:child_process';
@@ -17,6 +18,8 @@ const DEFAULT_SIZES = [3000, 30000];
 
 const BUILD_DIR = '.tmp/bench-build';
 const throughTsx = process.argv.includes('--tsx');
+/** Node flags for the measuring process alone, e.g. BENCH_NODE_FLAGS=--max-old-space-size=256. */
+const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 function sizesWanted(): number[] {
   const arguments_ = process.argv.slice(2).filter((argument) => !argument.startsWith('--'));
@@ -67,7 +70,7 @@ async function benchmarkSize(server: PostgresServer, repositories: number): Prom
       seedApproachRuns: repositories <= 5000 ? 3 : 1,
     };
     const program = throughTsx ? ['--import', 'tsx', 'bench/measure.ts'] : [`${BUILD_DIR}/bench/measure.js`];
-    const child = spawnSync(process.execPath, [...program, JSON.stringify(input)], {
+    const child = spawnSync(process.execPath, [...nodeFlags, ...program, JSON.stringify(input)], {
       encoding: 'utf8',
       maxBuffer: 16 * 1024 * 1024,
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -200,6 +203,7 @@ async function main(): Promise<void> {
       node: process.version,
       postgresql: rows[0]!.server_version,
       'measured through': throughTsx ? 'tsx' : 'compiled JavaScript',
+      ...(nodeFlags.length > 0 ? { 'node flags': nodeFlags.join(' ') } : {}),
     };
     console.log(`benchmark: ${sizes.join(', ')} repositories`);
     const results: SizeReport[] = [];
