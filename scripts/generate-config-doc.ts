@@ -7,6 +7,7 @@ import { format, resolveConfig } from 'prettier';
 import { collectorSwitches } from '../src/collectors/registry.js';
 import { formatDuration } from '../src/config/durations.js';
 import { envName, settings, type SettingSpec } from '../src/config/settings.js';
+import { cell, code } from './markdown.js';
 
 export const configurationDocPath = resolve(import.meta.dirname, '..', 'docs', 'configuration.md');
 
@@ -24,15 +25,6 @@ const groupTitles: Record<string, string> = {
   compat: 'Compatibility names',
   otlp: 'OTLP push',
 };
-
-function code(text: string): string {
-  return '`' + text + '`';
-}
-
-/** Markdown table cells cannot hold a bare pipe. */
-function cell(text: string): string {
-  return text.replaceAll('|', '\\|');
-}
 
 function allowedValues(spec: SettingSpec): string {
   if (spec.choices) {

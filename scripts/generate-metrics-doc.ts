@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { catalog, exposedName, type MetricDefinition, type SourceName } from '../src/catalog/index.js';
 import { allCollectors } from '../src/collectors/registry.js';
+import { cell, code } from './markdown.js';
 
 export const metricsDocPath = resolve(import.meta.dirname, '..', 'docs', 'metrics.md');
 
@@ -21,9 +22,6 @@ const builtInCollectors: Record<string, string> = {
   exporter: 'The refresh engine itself; always on.',
   source: "The source's own answer to each refresh; always on while the source is configured.",
 };
-
-const code = (text: string) => '`' + text + '`';
-const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
 function switchOf(source: SourceName, collector: string) {
   return allCollectors.find((candidate) => candidate.source === source && candidate.name === collector);
