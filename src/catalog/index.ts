@@ -41,10 +41,3 @@ export function metricDefinition(name: string): MetricDefinition {
   if (!definition) throw new Error(`metric ${name} is not in the catalog`);
   return definition;
 }
-
-/** Names of the metrics a collector may emit. */
-export function metricsOfCollector(collector: string): MetricDefinition[] {
-  return catalog.filter(
-    (definition) => definition.collector === collector || definition.fallback?.collector === collector,
-  );
-}
