@@ -1,18 +1,17 @@
 import { metricDefinition, type MetricDefinition } from '../catalog/index.js';
+import { PointList, type Attributes } from './point-list.js';
 
-export type Attributes = Readonly<Record<string, string>>;
+export { PointList, type Attributes, type Point } from './point-list.js';
 
-export interface Point {
-  readonly attributes: Attributes;
-  readonly value: number;
-}
+/** What a collector saw in one refresh: each metric's points. */
+export type PointsByMetric = ReadonlyMap<string, PointList>;
 
 /**
  * What one collector saw in one refresh. Only catalog metrics of that collector may be added, with exactly the
  * attributes the catalog names, so a typo fails the collector's test instead of publishing a stray series.
  */
 export class Observations {
-  readonly points = new Map<string, Point[]>();
+  readonly points = new Map<string, PointList>();
   private readonly checked = new Set<string>();
 
   private readonly collectors: readonly string[];
@@ -23,21 +22,13 @@ export class Observations {
   }
 
   add(metric: string, value: number, attributes: Attributes = {}): void {
-    if (!this.checked.has(metric)) {
-      const definition = metricDefinition(metric);
-      const owners = [definition.collector, definition.fallback?.collector];
-      if (!owners.some((owner) => owner !== undefined && this.collectors.includes(owner))) {
-        throw new Error(
-          `collector ${this.collectors.join('/')} may not emit ${metric} (it belongs to ${definition.collector})`,
-        );
-      }
-      this.checked.add(metric);
-    }
-    checkAttributes(metricDefinition(metric), attributes);
+    const definition = metricDefinition(metric);
+    if (!this.checked.has(metric)) this.checkOwner(definition);
+    checkAttributes(definition, attributes);
     if (!Number.isFinite(value)) return;
     let list = this.points.get(metric);
-    if (!list) this.points.set(metric, (list = []));
-    list.push({ attributes, value });
+    if (!list) this.points.set(metric, (list = PointList.empty()));
+    list.push(attributes, value);
   }
 
   get size(): number {
@@ -45,16 +36,31 @@ export class Observations {
     for (const list of this.points.values()) total += list.length;
     return total;
   }
+
+  private checkOwner(definition: MetricDefinition): void {
+    const owners = [definition.collector, definition.fallback?.collector];
+    if (!owners.some((owner) => owner !== undefined && this.collectors.includes(owner))) {
+      throw new Error(
+        `collector ${this.collectors.join('/')} may not emit ${definition.name} (it belongs to ${definition.collector})`,
+      );
+    }
+    this.checked.add(definition.name);
+  }
 }
 
+/** Exactly the catalog's attribute names; written without allocating, since it runs for every point. */
 function checkAttributes(definition: MetricDefinition, attributes: Attributes): void {
-  const keys = Object.keys(attributes);
-  if (
-    keys.length !== definition.attributes.length ||
-    !definition.attributes.every((key) => key in attributes)
-  ) {
+  let count = 0;
+  for (const name in attributes) {
+    if (Object.hasOwn(attributes, name)) count++;
+  }
+  let ok = count === definition.attributes.length;
+  for (let index = 0; ok && index < definition.attributes.length; index++) {
+    ok = Object.hasOwn(attributes, definition.attributes[index]!);
+  }
+  if (!ok) {
     throw new Error(
-      `${definition.name} takes attributes [${definition.attributes.join(', ')}], got [${keys.join(', ')}]`,
+      `${definition.name} takes attributes [${definition.attributes.join(', ')}], got [${Object.keys(attributes).join(', ')}]`,
     );
   }
 }

@@ -1,21 +1,13 @@
 import { catalog, type MetricDefinition } from '../catalog/index.js';
-import type { Attributes, Point } from './observations.js';
+import { PointList, type Attributes } from './point-list.js';
 import type { ProjectFilter } from './project-filter.js';
 import type { SourceState } from './source-runner.js';
 
-export interface SnapshotPoint extends Point {
-  /** For counters: when this series' count began (first seen, or last seen going down). */
-  startTimeMs?: number;
-}
-
 export interface MetricFamily {
   definition: MetricDefinition;
-  points: readonly SnapshotPoint[];
-}
-
-interface CounterStart {
-  startTimeMs: number;
-  value: number;
+  points: PointList;
+  /** Counters only: when each point's count began (first seen, or last seen going down), in ms, by index. */
+  startTimesMs?: readonly number[];
 }
 
 /** Everything /metrics and OTLP publish at one moment. Immutable once built. */
@@ -34,8 +26,8 @@ export interface SnapshotExtras {
  * filtering, and counter start times (a counter that goes down starts anew, so rates stay right).
  */
 export class SnapshotBuilder {
-  /** Per counter family, per series (seriesKey): when its count began and its last value. */
-  private counterStarts = new Map<string, Map<string, CounterStart>>();
+  /** Per counter family: when each series' count began. */
+  private readonly counterStarts = new Map<string, CounterStartTimes>();
 
   constructor(
     private readonly filter: ProjectFilter,
@@ -46,8 +38,8 @@ export class SnapshotBuilder {
   build(states: readonly SourceState[]): Snapshot {
     const takenAtMs = this.now();
     // Each metric's point lists, joined only when several collectors report the metric.
-    const byMetric = new Map<string, (readonly Point[])[]>();
-    const push = (metric: string, points: readonly Point[]) => {
+    const byMetric = new Map<string, PointList[]>();
+    const push = (metric: string, points: PointList) => {
       const lists = byMetric.get(metric);
       if (lists) lists.push(points);
       else byMetric.set(metric, [points]);
@@ -60,66 +52,44 @@ export class SnapshotBuilder {
     }
     for (const [metric, points] of this.selfMetrics(states)) push(metric, points);
 
-    const nextStarts = new Map<string, Map<string, CounterStart>>();
     const families: MetricFamily[] = [];
     let seriesCount = 0;
     for (const definition of catalog) {
       const lists = byMetric.get(definition.name);
-      if (!lists) continue;
-      const points = lists.length === 1 ? lists[0]! : lists.flat();
-      if (points.length === 0) continue;
-      let kept: readonly SnapshotPoint[] =
-        this.filter.active && definition.attributes.includes('project')
-          ? points.filter((point) => this.filter.allows(point.attributes.project ?? ''))
-          : points;
-      if (definition.kind === 'counter') {
-        const starts = new Map<string, CounterStart>();
-        kept = this.withStartTimes(
-          definition,
-          kept,
-          this.counterStarts.get(definition.name),
-          starts,
-          takenAtMs,
-        );
-        nextStarts.set(definition.name, starts);
+      let points = lists ? PointList.concat(lists) : undefined;
+      if (points && this.filter.active && definition.attributes.includes('project')) {
+        const kept = points.indexesWhere((attributes) => this.filter.allows(attributes.project ?? ''));
+        if (kept) points = points.pick(kept);
       }
-      seriesCount += kept.length;
-      families.push({ definition, points: kept });
+      if (definition.kind === 'counter') {
+        let starts = this.counterStarts.get(definition.name);
+        if (!starts) this.counterStarts.set(definition.name, (starts = new CounterStartTimes(definition)));
+        // A counter absent from this snapshot forgets its series, so a reappearing one starts a new count.
+        const startTimesMs = starts.update(points ?? PointList.empty(), takenAtMs);
+        if (points && points.length > 0) {
+          seriesCount += points.length;
+          families.push({ definition, points, startTimesMs });
+        }
+        continue;
+      }
+      if (!points || points.length === 0) continue;
+      seriesCount += points.length;
+      families.push({ definition, points });
     }
-    // Forget series that disappeared, so a reappearing one starts a new count.
-    this.counterStarts = nextStarts;
     const seriesFamily = families.find(
       (family) => family.definition.name === 'harbor_exporter_metrics_series',
     );
-    if (seriesFamily) seriesFamily.points = [{ attributes: {}, value: seriesCount }];
+    if (seriesFamily) seriesFamily.points = PointList.of([{ attributes: {}, value: seriesCount }]);
     return { takenAtMs, families, seriesCount };
   }
 
-  /** Counter points with their start times; `starts` receives what the next build compares with. */
-  private withStartTimes(
-    definition: MetricDefinition,
-    points: readonly SnapshotPoint[],
-    previous: ReadonlyMap<string, CounterStart> | undefined,
-    starts: Map<string, CounterStart>,
-    takenAtMs: number,
-  ): SnapshotPoint[] {
-    return points.map((point) => {
-      const key = familySeriesKey(definition, point.attributes);
-      let start = previous?.get(key);
-      if (start && point.value >= start.value) start.value = point.value;
-      else start = { startTimeMs: takenAtMs, value: point.value };
-      starts.set(key, start);
-      return { attributes: point.attributes, value: point.value, startTimeMs: start.startTimeMs };
-    });
-  }
-
-  private selfMetrics(states: readonly SourceState[]): Map<string, Point[]> {
-    const out = new Map<string, Point[]>();
+  private selfMetrics(states: readonly SourceState[]): Map<string, PointList> {
+    const out = new Map<string, PointList>();
     const add = (metric: string, value: number | undefined, attributes: Attributes = {}) => {
       if (value === undefined) return;
       let list = out.get(metric);
-      if (!list) out.set(metric, (list = []));
-      list.push({ attributes, value });
+      if (!list) out.set(metric, (list = PointList.empty()));
+      list.push(attributes, value);
     };
     add('harbor_exporter_build_info', 1, {
       version: this.extras.version,
@@ -147,13 +117,64 @@ export class SnapshotBuilder {
   }
 }
 
-/** A series' key within its family: the attribute values in the catalog's order (every point has them all). */
-function familySeriesKey(definition: MetricDefinition, attributes: Attributes): string {
-  const names = definition.attributes;
-  if (names.length === 1) return attributes[names[0]!]!;
-  let key = '';
-  for (const name of names) key += `${attributes[name]}\u0000`;
-  return key;
+interface CounterStart {
+  startTimeMs: number;
+  value: number;
+  /** The last update() that saw this series. */
+  seenIn: number;
+}
+
+/** Attribute values in the catalog's order, one map level per attribute, down to the series' start. */
+type StartTree = Map<string, StartTree | CounterStart>;
+
+/**
+ * When each series of one counter family began counting: first seen, or last seen going down (a reset). Keyed by
+ * the attribute values one level at a time, so no key string is built per series and refresh.
+ */
+class CounterStartTimes {
+  private readonly root: StartTree = new Map();
+  private updates = 0;
+
+  constructor(private readonly definition: MetricDefinition) {}
+
+  /** The start time of each point, by index; series not in `points` are forgotten. */
+  update(points: PointList, takenAtMs: number): number[] {
+    const update = ++this.updates;
+    const names = this.definition.attributes;
+    const depth = names.length;
+    const startTimes: number[] = [];
+    for (let index = 0; index < points.length; index++) {
+      const attributes = points.attributesAt(index);
+      const value = points.valueAt(index);
+      let node = this.root;
+      for (let level = 0; level < depth - 1; level++) {
+        const key = attributes[names[level]!]!;
+        let next = node.get(key) as StartTree | undefined;
+        if (!next) node.set(key, (next = new Map()));
+        node = next;
+      }
+      const leafKey = depth > 0 ? attributes[names[depth - 1]!]! : '';
+      let start = node.get(leafKey) as CounterStart | undefined;
+      if (start && value >= start.value) start.value = value;
+      else node.set(leafKey, (start = { startTimeMs: takenAtMs, value, seenIn: update }));
+      start.seenIn = update;
+      startTimes.push(start.startTimeMs);
+    }
+    forgetUnseen(this.root, depth, update);
+    return startTimes;
+  }
+}
+
+/** Removes the series not seen in `update`, and the levels left empty. */
+function forgetUnseen(node: StartTree, depth: number, update: number): void {
+  for (const [key, child] of node) {
+    if (depth <= 1) {
+      if ((child as CounterStart).seenIn !== update) node.delete(key);
+      continue;
+    }
+    forgetUnseen(child as StartTree, depth - 1, update);
+    if ((child as StartTree).size === 0) node.delete(key);
+  }
 }
 
 export function seriesKey(attributes: Attributes): string {

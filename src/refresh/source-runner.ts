@@ -1,13 +1,13 @@
 import type { Collector } from '../collectors/types.js';
 import type { ExporterConfig } from '../config/config.js';
 import { errorMessage, type Logger } from '../log.js';
-import { Observations, type Point } from './observations.js';
+import { Observations, type PointsByMetric } from './observations.js';
 import type { Source } from './source.js';
 
 /** The last result of one collector, as the snapshot needs it. */
 export interface CollectorState {
   name: string;
-  points: ReadonlyMap<string, readonly Point[]>;
+  points: PointsByMetric;
   success: boolean;
   stale: boolean;
   durationSeconds: number;
@@ -28,7 +28,7 @@ export interface SourceState {
   lastError?: string;
   collectors: readonly CollectorState[];
   /** Source-level self-metrics from the last refresh. */
-  own: ReadonlyMap<string, readonly Point[]>;
+  own: PointsByMetric;
 }
 
 interface RunnerOptions {
@@ -60,10 +60,7 @@ export class SourceRunner<Client> {
   private inFlight?: { settled: Promise<void>; controller: AbortController };
   private stopped = false;
   private state: SourceState;
-  private readonly lastGood = new Map<
-    string,
-    { points: ReadonlyMap<string, readonly Point[]>; at: number }
-  >();
+  private readonly lastGood = new Map<string, { points: PointsByMetric; at: number }>();
   private readonly collectorErrors = new Map<string, number>();
   private readonly collectorLastSuccess = new Map<string, number>();
   private readonly now: () => number;
@@ -201,7 +198,7 @@ export class SourceRunner<Client> {
   ): Promise<{
     results: CollectorResult[];
     sessionError?: string;
-    own: ReadonlyMap<string, readonly Point[]>;
+    own: PointsByMetric;
   }> {
     let session;
     try {
@@ -233,7 +230,7 @@ export class SourceRunner<Client> {
   }
 
   /** The source's up metric alone: 1 when it answered (a refresh that then timed out), 0 when not. */
-  private upMetrics(answered: boolean): ReadonlyMap<string, readonly Point[]> {
+  private upMetrics(answered: boolean): PointsByMetric {
     const own = new Observations(['exporter', 'source']);
     if (this.source.upMetric) own.add(this.source.upMetric, answered ? 1 : 0);
     return own.points;
@@ -266,7 +263,7 @@ export class SourceRunner<Client> {
     started: number,
     results: readonly CollectorResult[],
     sessionError: string | undefined,
-    own: ReadonlyMap<string, readonly Point[]>,
+    own: PointsByMetric,
     log: Logger,
   ): void {
     const finished = this.now();
@@ -339,7 +336,7 @@ interface RefreshProgress {
 
 interface CollectorResult {
   collector: Collector<never>;
-  points?: ReadonlyMap<string, readonly Point[]>;
+  points?: PointsByMetric;
   error?: string;
   durationSeconds: number;
 }

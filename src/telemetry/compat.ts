@@ -4,14 +4,15 @@ import {
   type CompatibilitySet,
   type MetricDefinition,
 } from '../catalog/index.js';
-import type { Attributes } from '../refresh/observations.js';
-import { seriesKey, type MetricFamily, type SnapshotPoint } from '../refresh/snapshot.js';
+import { PointList, type Attributes } from '../refresh/point-list.js';
+import { seriesKey, type MetricFamily } from '../refresh/snapshot.js';
 
 /** A metric family republished under an older exporter's name and labels. */
 export interface CompatibilityFamily {
   alias: CompatibilityName;
   of: MetricDefinition;
-  points: SnapshotPoint[];
+  points: PointList;
+  startTimesMs?: number[];
 }
 
 /**
@@ -29,35 +30,49 @@ export function compatibilityFamilies(
   for (const family of families) {
     for (const alias of family.definition.compat ?? []) {
       if (!sets.has(alias.set) || taken.has(alias.name)) continue;
-      const points = translate(family.points, alias);
+      const translated = translate(family, alias);
       const existing = byName.get(alias.name);
       if (!existing) {
-        byName.set(alias.name, { alias, of: family.definition, points });
+        byName.set(alias.name, { alias, of: family.definition, ...translated });
       } else if (existing.alias.kind === alias.kind) {
-        const present = new Set(existing.points.map((point) => seriesKey(point.attributes)));
-        existing.points.push(...points.filter((point) => !present.has(seriesKey(point.attributes))));
+        const present = new Set([...existing.points].map((point) => seriesKey(point.attributes)));
+        for (let index = 0; index < translated.points.length; index++) {
+          const attributes = translated.points.attributesAt(index);
+          if (present.has(seriesKey(attributes))) continue;
+          existing.points.push(attributes, translated.points.valueAt(index));
+          existing.startTimesMs?.push(translated.startTimesMs?.[index] ?? 0);
+        }
       }
     }
   }
   return [...byName.values()];
 }
 
-function translate(points: readonly SnapshotPoint[], alias: CompatibilityName): SnapshotPoint[] {
-  const merged = new Map<string, SnapshotPoint>();
-  for (const point of points) {
+function translate(
+  family: MetricFamily,
+  alias: CompatibilityName,
+): { points: PointList; startTimesMs?: number[] } {
+  const attributeColumn: Attributes[] = [];
+  const startTimesMs: number[] | undefined = family.startTimesMs ? [] : undefined;
+  const values: number[] = [];
+  const indexByKey = new Map<string, number>();
+  for (let index = 0; index < family.points.length; index++) {
     const attributes: Record<string, string> = { ...alias.constantLabels };
-    for (const [name, value] of Object.entries(point.attributes)) {
+    for (const [name, value] of Object.entries(family.points.attributesAt(index))) {
       if (alias.dropAttributes?.includes(name)) continue;
       attributes[alias.labels?.[name] ?? name] = alias.values?.[name]?.[value] ?? value;
     }
     const key = seriesKey(attributes as Attributes);
-    const existing = merged.get(key);
-    merged.set(
-      key,
-      existing
-        ? { ...existing, value: existing.value + point.value }
-        : { attributes, value: point.value, startTimeMs: point.startTimeMs },
-    );
+    const at = indexByKey.get(key);
+    const value = family.points.valueAt(index);
+    if (at !== undefined) {
+      values[at]! += value;
+      continue;
+    }
+    indexByKey.set(key, values.length);
+    values.push(value);
+    attributeColumn.push(attributes);
+    startTimesMs?.push(family.startTimesMs![index]!);
   }
-  return [...merged.values()];
+  return { points: PointList.fromColumns(attributeColumn, values), startTimesMs };
 }

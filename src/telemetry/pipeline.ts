@@ -181,7 +181,15 @@ function* chunks(families: readonly PublishedFamily[], points: number): Generato
       }
       const to = Math.min(family.points.length, from + points - size);
       const whole = from === 0 && to === family.points.length;
-      chunk.families.push(whole ? family : { ...family, points: family.points.slice(from, to) });
+      chunk.families.push(
+        whole
+          ? family
+          : {
+              ...family,
+              points: family.points.slice(from, to),
+              startTimesMs: family.startTimesMs?.slice(from, to),
+            },
+      );
       size += to - from;
       from = to;
     }

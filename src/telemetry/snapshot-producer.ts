@@ -9,7 +9,8 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { millisToHrTime } from '@opentelemetry/core';
 import type { CompatibilitySet, MetricDefinition } from '../catalog/index.js';
-import type { Snapshot, SnapshotPoint } from '../refresh/snapshot.js';
+import type { PointList } from '../refresh/point-list.js';
+import type { Snapshot } from '../refresh/snapshot.js';
 import { compatibilityFamilies } from './compat.js';
 
 /** One family as published: a catalog family, or one republished under an older exporter's name. */
@@ -17,7 +18,9 @@ export interface PublishedFamily {
   definition: MetricDefinition;
   name: string;
   kind: MetricDefinition['kind'];
-  points: readonly SnapshotPoint[];
+  points: PointList;
+  /** Counters: when each point's count began, in ms, by index. */
+  startTimesMs?: readonly number[];
 }
 
 /** Some of one snapshot's families, for a collection that publishes only those. */
@@ -36,6 +39,7 @@ export function publishedFamilies(
     name: family.definition.name,
     kind: family.definition.kind,
     points: family.points,
+    startTimesMs: family.startTimesMs,
   }));
   for (const family of compatibilityFamilies(snapshot.families, compat)) {
     const counter = family.alias.kind === 'counter';
@@ -44,6 +48,7 @@ export function publishedFamilies(
       name: counter ? family.alias.name.replace(/_total$/, '') : family.alias.name,
       kind: counter ? 'counter' : 'gauge',
       points: family.points,
+      startTimesMs: counter ? family.startTimesMs : undefined,
     });
   }
   return published;
@@ -103,12 +108,17 @@ export class SnapshotMetricProducer implements MetricProducer {
       if (!start) starts.set(ms, (start = millisToHrTime(ms)));
       return start;
     };
-    const dataPoints = family.points.map((point) => ({
-      startTime: point.startTimeMs !== undefined ? startOf(point.startTimeMs) : gaugeStart,
-      endTime,
-      attributes: point.attributes,
-      value: point.value,
-    }));
+    const { points, startTimesMs } = family;
+    const dataPoints = [];
+    for (let index = 0; index < points.length; index++) {
+      const startTimeMs = startTimesMs?.[index];
+      dataPoints.push({
+        startTime: startTimeMs !== undefined ? startOf(startTimeMs) : gaugeStart,
+        endTime,
+        attributes: points.attributesAt(index),
+        value: points.valueAt(index),
+      });
+    }
     if (family.kind === 'counter') {
       return {
         descriptor,

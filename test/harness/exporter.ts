@@ -4,7 +4,7 @@ import { buildConfig, type ExporterConfig } from '../../src/config/config.js';
 import { loadSettings } from '../../src/config/load.js';
 import { Exporter } from '../../src/exporter.js';
 import { silentLogger } from '../../src/log.js';
-import { Observations, type Point } from '../../src/refresh/observations.js';
+import { Observations, type Point, type PointsByMetric } from '../../src/refresh/observations.js';
 import type { Source } from '../../src/refresh/source.js';
 import { buildSources, type SourceBinding } from '../../src/sources/bindings.js';
 import { parsePrometheusText, type Sample } from './prometheus-text.js';
@@ -69,10 +69,15 @@ export async function collectOnce<Client>(
       log: silentLogger,
       config,
     });
-    return out.points;
+    return pointArrays(out.points);
   } finally {
     await session.release?.();
   }
+}
+
+/** Each metric's points as plain objects, which tests compare and search more easily than columns. */
+export function pointArrays(points: PointsByMetric): Map<string, Point[]> {
+  return new Map([...points].map(([metric, list]) => [metric, list.toArray()]));
 }
 
 /** The value of the point with exactly these attributes. */

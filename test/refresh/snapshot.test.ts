@@ -5,14 +5,21 @@ import { DataPointType } from '@opentelemetry/sdk-metrics';
 import { ProjectFilter } from '../../src/refresh/project-filter.js';
 import { SnapshotBuilder, type Snapshot } from '../../src/refresh/snapshot.js';
 import type { CollectorState, SourceState } from '../../src/refresh/source-runner.js';
+import type { Point } from '../../src/refresh/observations.js';
+import { familyPoints, pointLists } from '../harness/points.js';
 import { SnapshotMetricProducer } from '../../src/telemetry/snapshot-producer.js';
 
 const noFilter = new ProjectFilter([], []);
 
-function collector(name: string, overrides: Partial<CollectorState> = {}): CollectorState {
+type PlainPoints = ReadonlyMap<string, readonly Point[]>;
+
+function collector(
+  name: string,
+  { points, ...overrides }: Partial<Omit<CollectorState, 'points'>> & { points?: PlainPoints } = {},
+): CollectorState {
   return {
     name,
-    points: new Map(),
+    points: pointLists(points ?? new Map()),
     success: true,
     stale: false,
     durationSeconds: 0.25,
@@ -21,7 +28,10 @@ function collector(name: string, overrides: Partial<CollectorState> = {}): Colle
   };
 }
 
-function sourceState(overrides: Partial<SourceState> = {}): SourceState {
+function sourceState({
+  own,
+  ...overrides
+}: Partial<Omit<SourceState, 'own'>> & { own?: PlainPoints } = {}): SourceState {
   return {
     name: 'database',
     finished: 0,
@@ -30,7 +40,7 @@ function sourceState(overrides: Partial<SourceState> = {}): SourceState {
     durationSeconds: 1.5,
     errors: 0,
     collectors: [],
-    own: new Map(),
+    own: pointLists(own ?? new Map()),
     ...overrides,
   };
 }
@@ -38,7 +48,7 @@ function sourceState(overrides: Partial<SourceState> = {}): SourceState {
 /** Value and start time of the one point of `metric` with these attributes. */
 function pointOf(snapshot: Snapshot, metric: string, attributes: Record<string, string> = {}) {
   const family = snapshot.families.find((candidate) => candidate.definition.name === metric);
-  const matches = (family?.points ?? []).filter((point) =>
+  const matches = familyPoints(family).filter((point) =>
     Object.entries(attributes).every(([key, value]) => point.attributes[key] === value),
   );
   assert.ok(matches.length <= 1, `several ${metric} points match ${JSON.stringify(attributes)}`);
@@ -180,7 +190,12 @@ describe('snapshot builder', () => {
     const family = snapshot.families.find(
       (candidate) => candidate.definition.name === 'harbor_project_repositories',
     );
-    assert.deepEqual(family?.points.map((point) => point.attributes.project).sort(), ['library', 'team-a']);
+    assert.deepEqual(
+      familyPoints(family)
+        .map((point) => point.attributes.project)
+        .sort(),
+      ['library', 'team-a'],
+    );
   });
   it("joins what several collectors report under one metric, and leaves the collectors' points as they were", () => {
     let now = 1_000;

@@ -96,9 +96,11 @@ describe('source runner', () => {
     assert.equal(collectorState(state, 'projects').lastError, 'refresh timed out after 1000 ms');
     const health = collectorState(state, 'database');
     assert.equal(health.success, true);
-    assert.deepEqual(health.points.get('harbor_database_max_connections'), [{ attributes: {}, value: 42 }]);
+    assert.deepEqual(health.points.get('harbor_database_max_connections')?.toArray(), [
+      { attributes: {}, value: 42 },
+    ]);
     // The database answered; the refresh was slow: up stays 1, the source's own success says 0.
-    assert.deepEqual(state.own.get('harbor_database_up'), [{ attributes: {}, value: 1 }]);
+    assert.deepEqual(state.own.get('harbor_database_up')?.toArray(), [{ attributes: {}, value: 1 }]);
 
     const skipped = await runner.refresh();
     assert.equal(skipped.success, false);
@@ -109,7 +111,7 @@ describe('source runner', () => {
     source.release();
     let recovered: SourceState | undefined;
     await eventually(async () => (recovered = await runner.refresh()).success, 'a refresh after the hang');
-    assert.deepEqual(collectorState(recovered!, 'projects').points.get('harbor_projects'), [
+    assert.deepEqual(collectorState(recovered!, 'projects').points.get('harbor_projects')?.toArray(), [
       { attributes: { visibility: 'public' }, value: 3 },
     ]);
     assert.equal(source.maxRunning, 1);
@@ -132,7 +134,7 @@ describe('source runner', () => {
       [stale.success, stale.stale, stale.errors, stale.lastError, stale.lastSuccessSeconds],
       [false, true, 1, 'boom', 1_000],
     );
-    assert.deepEqual(stale.points.get('harbor_projects'), [
+    assert.deepEqual(stale.points.get('harbor_projects')?.toArray(), [
       { attributes: { visibility: 'public' }, value: 7 },
     ]);
 
@@ -146,7 +148,7 @@ describe('source runner', () => {
     now += 1_000;
     const back = collectorState(await runner.refresh(), 'projects');
     assert.deepEqual([back.success, back.stale, back.errors], [true, false, 3]);
-    assert.deepEqual(back.points.get('harbor_projects'), [
+    assert.deepEqual(back.points.get('harbor_projects')?.toArray(), [
       { attributes: { visibility: 'public' }, value: 8 },
     ]);
   });
@@ -168,7 +170,7 @@ describe('source runner', () => {
       assert.equal(state.success, false);
       assert.equal(state.errors, index + 1);
       assert.ok(state.collectors.every((collector) => !collector.success));
-      assert.deepEqual(state.own.get('harbor_database_up'), [{ attributes: {}, value: 0 }]);
+      assert.deepEqual(state.own.get('harbor_database_up')?.toArray(), [{ attributes: {}, value: 0 }]);
     }
     assert.equal(lines.length, 1, lines.join('\n'));
     assert.match(lines[0]!, /level=warn msg="refresh failed" source=database err="cannot connect to db:5432/);

@@ -9,6 +9,7 @@ import type { SourceState } from '../../src/refresh/source-runner.js';
 import { ExporterHttpServer } from '../../src/server/http-server.js';
 import { TelemetryPipeline, type RenderedMetrics } from '../../src/telemetry/pipeline.js';
 import { promtoolCheckMetrics, requirePrometheus } from '../end-to-end/prometheus-server.js';
+import { pointLists } from '../harness/points.js';
 import { parsePrometheusText } from '../harness/prometheus-text.js';
 import { OtlpReceiver } from './otlp-receiver.js';
 
@@ -45,7 +46,16 @@ function largeSnapshot(): Snapshot {
     success: true,
     durationSeconds: 0.1,
     errors: 0,
-    collectors: [{ name: 'scripted', points, success: true, stale: false, durationSeconds: 0.1, errors: 0 }],
+    collectors: [
+      {
+        name: 'scripted',
+        points: pointLists(points),
+        success: true,
+        stale: false,
+        durationSeconds: 0.1,
+        errors: 0,
+      },
+    ],
     own: new Map(),
   };
   return new SnapshotBuilder(new ProjectFilter([], []), { version: '1.2.3' }, () => 1_700_000_000_000).build([

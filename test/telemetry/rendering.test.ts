@@ -8,6 +8,7 @@ import { SnapshotBuilder } from '../../src/refresh/snapshot.js';
 import type { SourceState } from '../../src/refresh/source-runner.js';
 import { TelemetryPipeline } from '../../src/telemetry/pipeline.js';
 import { promtoolCheckMetrics, requirePrometheus } from '../end-to-end/prometheus-server.js';
+import { pointLists } from '../harness/points.js';
 import { parsePrometheusText, samplesOf } from '../harness/prometheus-text.js';
 
 const binaries = requirePrometheus();
@@ -24,7 +25,7 @@ async function render(points: Record<string, Point[]>, compat: CompatibilitySet[
     collectors: [
       {
         name: 'scripted',
-        points: new Map(Object.entries(points)),
+        points: pointLists(new Map(Object.entries(points))),
         success: true,
         stale: false,
         durationSeconds: 0.1,

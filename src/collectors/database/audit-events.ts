@@ -12,8 +12,14 @@ export interface AuditEventQuery {
   byTag: boolean;
 }
 
-/** Events per repository (and tag), keyed by `auditKey(repository, tag)`. */
-export type AuditCounts = ReadonlyMap<string, number>;
+/**
+ * Events per repository (and tag), keyed by `auditKey(repository, tag)`, summed over the audit tables: a view of
+ * the counter's state, read at once by the collector (the next count changes it).
+ */
+export interface AuditCounts {
+  get(key: string): number | undefined;
+  keys(): Iterable<string>;
+}
 
 export function auditKey(repository: string, tag = ''): string {
   return `${repository}\u0000${tag}`;
@@ -116,11 +122,7 @@ export class AuditEventCounter {
     const run = this.queue.then(async () => {
       const states: TableState[] = [];
       for (const table of tables) states.push(await this.refreshTable(client, table));
-      const total = new Map<string, number>();
-      for (const state of states) {
-        for (const [key, events] of state.counts) total.set(key, (total.get(key) ?? 0) + events);
-      }
-      return total;
+      return summed(states.map((state) => state.counts));
     });
     this.queue = run.catch(() => {});
     return run;
@@ -198,6 +200,22 @@ export class AuditEventCounter {
     this.states.set(state.identity, state);
     if (this.states.size > DATABASES_KEPT) this.states.delete(this.states.keys().next().value!);
   }
+}
+
+/** Counts of several tables as one, without building a map of their sums at every refresh. */
+function summed(counts: readonly ReadonlyMap<string, number>[]): AuditCounts {
+  if (counts.length === 1) return counts[0]!;
+  return {
+    get(key) {
+      let total: number | undefined;
+      for (const table of counts) {
+        const events = table.get(key);
+        if (events !== undefined) total = (total ?? 0) + events;
+      }
+      return total;
+    },
+    keys: () => new Set(counts.flatMap((table) => [...table.keys()])),
+  };
 }
 
 /** Rows at or below the last counted id are gone: purged from the start, or the table was emptied or restored. */

@@ -52,8 +52,7 @@ export class RepositoriesCollector implements Collector<HarborDatabase> {
 
   async collect({ client, out }: CollectorContext<HarborDatabase>): Promise<void> {
     const pushes = await this.pushes.count(client);
-    const rows = await client.query<RepositoryRow>('repositories', REPOSITORIES_SQL);
-    for (const row of rows) {
+    await client.each<RepositoryRow>('repositories', REPOSITORIES_SQL, (row) => {
       // One attributes object per repository, shared by its series.
       const attributes = { project: row.project, repository: row.repository };
       out.add('harbor_repository_pulls', row.pulls, attributes);
@@ -66,6 +65,6 @@ export class RepositoriesCollector implements Collector<HarborDatabase> {
         out.add('harbor_repository_last_push_timestamp_seconds', row.last_push, attributes);
       if (row.last_pull !== null)
         out.add('harbor_repository_last_pull_timestamp_seconds', row.last_pull, attributes);
-    }
+    });
   }
 }

@@ -9,6 +9,16 @@ export interface HarborDatabase {
   schema: HarborSchema;
   /** Runs one statement. `name` identifies it in errors and tests. */
   query<Row extends object>(name: string, sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /**
+   * Runs one statement and hands over its rows one at a time, keeping none: for results that grow with the
+   * registry (a row per repository or tag), so that they never all exist at once.
+   */
+  each<Row extends object>(
+    name: string,
+    sql: string,
+    onRow: (row: Row) => void,
+    params?: readonly unknown[],
+  ): Promise<void>;
 }
 
 /** Where the connection settings come from: fixed, or discovered (Kubernetes) and re-read after auth errors. */
@@ -44,10 +54,10 @@ export class DatabaseSource implements Source<HarborDatabase> {
     if (this.closed) throw new Error('database source is closed');
     const pool = await this.currentPool();
     let statements = 0;
-    const query = async <Row extends object>(name: string, sql: string, params?: readonly unknown[]) => {
+    const statement = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
       statements++;
       try {
-        return await pool.query<Row>(sql, params);
+        return await run();
       } catch (error) {
         if (error instanceof DatabaseConnectError) {
           if (error.code === INVALID_PASSWORD) this.settings.rejected?.();
@@ -56,13 +66,21 @@ export class DatabaseSource implements Source<HarborDatabase> {
         throw new Error(`${name}: ${errorMessage(error)}`, { cause: error });
       }
     };
+    const query = <Row extends object>(name: string, sql: string, params?: readonly unknown[]) =>
+      statement(name, () => pool.query<Row>(sql, params));
+    const each = <Row extends object>(
+      name: string,
+      sql: string,
+      onRow: (row: Row) => void,
+      params?: readonly unknown[],
+    ) => statement(name, () => pool.each<Row>(sql, params, onRow));
     const [row] = await query<{ version: number | null }>('schema_migrations', SCHEMA_VERSION_SQL);
     if (row?.version === null || row?.version === undefined) {
       throw new Error('schema_migrations is empty: this does not look like a Harbor database');
     }
     const schema = harborSchema(row.version);
     return {
-      client: { schema, query },
+      client: { schema, query, each },
       finish: (out) => {
         this.lastStatements = statements;
         out.add('harbor_exporter_database_statements', statements);

@@ -10,7 +10,7 @@ import {
   fixedDatabaseSettings,
   type HarborDatabase,
 } from '../../../src/sources/postgres/database-source.js';
-import { collectOnce, testConfig } from '../../harness/exporter.js';
+import { collectOnce, pointArrays, testConfig } from '../../harness/exporter.js';
 import { createHarborDatabase, type HarborTestDatabase } from '../../harness/postgres.js';
 
 /** The Harbor releases whose schema the fixture reproduces; every collector is tested on each. */
@@ -78,11 +78,15 @@ export async function traceCollect(
       statements.push(name);
       return session.client.query(name, sql, params);
     },
+    each: (name, sql, onRow, params) => {
+      statements.push(name);
+      return session.client.each(name, sql, onRow, params);
+    },
   };
   try {
     const out = new Observations(collector.name);
     await collector.collect({ client, out, signal: new AbortController().signal, log: silentLogger, config });
-    return { points: out.points, statements };
+    return { points: pointArrays(out.points), statements };
   } finally {
     await session.release?.();
   }

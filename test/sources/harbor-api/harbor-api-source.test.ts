@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { healthCollector } from '../../../src/collectors/api/health.js';
 import type { HarborApiSettings } from '../../../src/config/config.js';
 import type { Logger } from '../../../src/log.js';
-import { SourceRunner } from '../../../src/refresh/source-runner.js';
+import { SourceRunner, type SourceState } from '../../../src/refresh/source-runner.js';
 import type { HarborApiClient } from '../../../src/sources/harbor-api/harbor-api-client.js';
 import { HarborApiSource } from '../../../src/sources/harbor-api/harbor-api-source.js';
 import { captureLog } from '../../harness/capture-log.js';
@@ -34,8 +34,7 @@ describe('Harbor API source', () => {
     });
   }
 
-  const own = (state: { own: ReadonlyMap<string, readonly { value: number }[]> }, metric: string) =>
-    state.own.get(metric)?.[0]?.value;
+  const own = (state: SourceState, metric: string) => state.own.get(metric)?.valueAt(0);
 
   it('is up when Harbor answers and accepts the credentials, and publishes its request count', async () => {
     const since = harbor.answers.length;

@@ -37,7 +37,7 @@ describe('API requests per refresh', () => {
     const state = await runner.refresh();
     await binding.source.close();
     assert.equal(state.success, true, state.lastError);
-    const requests = state.own.get('harbor_exporter_api_requests')?.[0]?.value ?? NaN;
+    const requests = state.own.get('harbor_exporter_api_requests')?.valueAt(0) ?? NaN;
     assert.equal(requests, harbor.answers.length - since, 'every request reached Harbor once');
 
     // Independent counts of what the lists hold.

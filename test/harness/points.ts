@@ -1,0 +1,17 @@
+import { PointList, type Point, type PointsByMetric } from '../../src/refresh/observations.js';
+import type { MetricFamily } from '../../src/refresh/snapshot.js';
+
+/** Columns from plain point objects, as collectors would have observed them. */
+export function pointLists(points: ReadonlyMap<string, readonly Point[]>): PointsByMetric {
+  return new Map([...points].map(([metric, list]) => [metric, PointList.of(list)]));
+}
+
+/** A snapshot family's points as plain objects, with their start times for counters. */
+export function familyPoints(family: MetricFamily | undefined): (Point & { startTimeMs?: number })[] {
+  if (!family) return [];
+  return family.points
+    .toArray()
+    .map((point, index) =>
+      family.startTimesMs ? { ...point, startTimeMs: family.startTimesMs[index] } : point,
+    );
+}

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import type { PostgresServer } from '../../../src/demo/postgres-server.js';
+import { createHarborPool, RowStream, type HarborPool } from '../../../src/sources/postgres/pool.js';
+import { silentLogger } from '../../../src/log.js';
+import { testDatabaseSettings, testPostgres } from '../../harness/postgres.js';
+
+const ROWS = 20_000;
+const SERIES_SQL = `SELECT g AS n, repeat('x', 20) AS padding FROM generate_series(1, ${ROWS}) AS g`;
+
+describe('rows handed over one at a time', () => {
+  let server: PostgresServer;
+  let pool: HarborPool;
+
+  before(async () => {
+    server = await testPostgres();
+    // The statement timeout gives every query a client-side read timeout too: the case where pg keeps rows.
+    pool = createHarborPool(testDatabaseSettings(server, 'postgres'), silentLogger);
+  });
+  after(() => pool.end());
+
+  it('delivers every row in order', async () => {
+    const seen: number[] = [];
+    await pool.each<{ n: number }>(SERIES_SQL, undefined, (row) => seen.push(row.n));
+    assert.equal(seen.length, ROWS);
+    assert.ok(seen.every((n, index) => n === index + 1));
+  });
+
+  it('keeps none of the rows it emitted, even with a query timeout set', async () => {
+    const client = new pg.Client({ ...server.clientConfig(), query_timeout: 10_000 });
+    await client.connect();
+    try {
+      let emitted = 0;
+      const query = new RowStream({ text: SERIES_SQL }, () => {});
+      query.on('row', () => emitted++);
+      await new Promise<void>((resolve, reject) => {
+        query.on('end', () => resolve());
+        query.on('error', reject);
+        void client.query(query);
+      });
+      const kept = (query as unknown as { _result: { rows: unknown[] } })._result.rows;
+      assert.deepEqual([emitted, kept.length], [ROWS, 0]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('fails with the server’s error, and the connection serves the next statement', async () => {
+    await assert.rejects(
+      pool.each('SELECT 1 / (g - 100) FROM generate_series(1, 200) AS g', undefined, () => {}),
+      /division by zero/,
+    );
+    const [row] = await pool.query<{ ok: number }>('SELECT 1 AS ok');
+    assert.equal(row?.ok, 1);
+  });
+
+  it('fails with the error a row handler throws, after the statement has ended cleanly', async () => {
+    let calls = 0;
+    await assert.rejects(
+      pool.each<{ n: number }>(SERIES_SQL, undefined, (row) => {
+        calls++;
+        if (row.n === 10) throw new Error('bad row 10');
+      }),
+      /bad row 10/,
+    );
+    assert.equal(calls, 10, 'no row is handed over after the failing one');
+    const [row] = await pool.query<{ ok: number }>('SELECT 2 AS ok');
+    assert.equal(row?.ok, 2);
+  });
+});
