@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { RenderedMetrics } from '../telemetry/pipeline.js';
 
@@ -85,17 +86,22 @@ export class ExporterHttpServer {
     const gzipOk = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
     response.writeHead(200, {
       'content-type': PROMETHEUS_CONTENT_TYPE,
-      'content-length': gzipOk ? rendered.gzipped.length : rendered.plainBytes,
+      'content-length': gzipOk ? rendered.gzipBytes : rendered.plainBytes,
       'last-modified': new Date(rendered.renderedAtMs).toUTCString(),
       vary: 'Accept-Encoding',
       ...(gzipOk ? { 'content-encoding': 'gzip' } : {}),
     });
     if (request.method === 'HEAD') return void response.end();
-    if (gzipOk) return void response.end(rendered.gzipped);
+    if (gzipOk) {
+      response.cork();
+      for (const part of rendered.gzipParts) response.write(part);
+      response.end();
+      response.uncork();
+      return;
+    }
     // Only the gzip is kept: the plain text (for people and curl) is decompressed as it is sent.
     const gunzip = createGunzip();
-    gunzip.end(rendered.gzipped);
-    pipeline(gunzip, response).catch(() => response.destroy());
+    pipeline(Readable.from(rendered.gzipParts), gunzip, response).catch(() => response.destroy());
   }
 
   private serveStatusPage(response: ServerResponse): void {

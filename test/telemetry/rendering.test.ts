@@ -6,7 +6,7 @@ import { ProjectFilter } from '../../src/refresh/project-filter.js';
 import type { Point } from '../../src/refresh/observations.js';
 import { SnapshotBuilder } from '../../src/refresh/snapshot.js';
 import type { SourceState } from '../../src/refresh/source-runner.js';
-import { TelemetryPipeline } from '../../src/telemetry/pipeline.js';
+import { gzippedBody, TelemetryPipeline } from '../../src/telemetry/pipeline.js';
 import { promtoolCheckMetrics, requirePrometheus } from '../end-to-end/prometheus-server.js';
 import { pointLists } from '../harness/points.js';
 import { parsePrometheusText, samplesOf } from '../harness/prometheus-text.js';
@@ -38,7 +38,7 @@ async function render(points: Record<string, Point[]>, compat: CompatibilitySet[
   const pipeline = new TelemetryPipeline({ version: '1.2.3', compat: new Set(compat) });
   try {
     const rendered = await pipeline.publish(snapshot);
-    const text = gunzipSync(rendered.gzipped);
+    const text = gunzipSync(gzippedBody(rendered));
     assert.equal(rendered.plainBytes, text.length);
     return text.toString();
   } finally {
