@@ -15,6 +15,8 @@ export interface DatabaseSettings {
   statementTimeoutMs: number;
   idleSessionTimeoutMs: number;
   connectTimeoutMs: number;
+  /** Named (server-side prepared) statements, parsed and planned once per connection. */
+  preparedStatements: boolean;
 }
 
 export interface HarborApiSettings {
@@ -111,6 +113,7 @@ export function buildConfig(parsed: ParsedInvocation): ExporterConfig {
     statementTimeoutMs: get<number>('database.statement-timeout')!,
     idleSessionTimeoutMs: get<number>('database.idle-session-timeout')!,
     connectTimeoutMs: get<number>('database.connect-timeout')!,
+    preparedStatements: get<boolean>('database.prepared-statements')!,
   };
   const url = get<string>('database.url');
   const database = url

@@ -117,6 +117,14 @@ export const settings: readonly SettingSpec[] = [
       'itself after half this time.',
   },
   {
+    key: 'database.prepared-statements',
+    type: 'bool',
+    default: 'true',
+    help:
+      "Name the exporter's statements so that PostgreSQL parses and plans each once per connection instead of at " +
+      'every refresh. Turn off behind a pooler in transaction mode that cannot keep them (PgBouncer before 1.21).',
+  },
+  {
     key: 'database.connect-timeout',
     type: 'duration',
     default: '10s',

@@ -57,7 +57,9 @@ describe('the database session the exporter opens', () => {
               current_setting('idle_session_timeout') AS idle_session,
               current_setting('client_connection_check_interval') AS check_interval,
               current_setting('tcp_user_timeout') AS tcp_user_timeout,
-              current_setting('tcp_keepalives_idle') AS keepalives_idle`,
+              current_setting('tcp_keepalives_idle') AS keepalives_idle,
+              current_setting('max_parallel_workers_per_gather') AS parallel_workers,
+              current_setting('jit') AS jit`,
     );
     assert.deepEqual(settings, {
       application_name: 'harbor-exporter',
@@ -68,6 +70,8 @@ describe('the database session the exporter opens', () => {
       check_interval: '5s',
       tcp_user_timeout: '60000', // milliseconds, shown without a unit
       keepalives_idle: '30',
+      parallel_workers: '0',
+      jit: 'off',
     });
     assert.equal(client.schema.version, 180);
     assert.equal(client.schema.release, '2.15');
@@ -103,5 +107,68 @@ describe('the database session the exporter opens', () => {
     assert.ok(Math.max(...seen) <= 3, `saw ${Math.max(...seen)} sessions`);
     assert.ok((await sessionsOf(db, 'harbor-exporter')) <= 3);
     assert.equal(source.concurrency, 3);
+  });
+});
+
+describe('statements prepared once per connection', () => {
+  let db: HarborTestDatabase;
+  before(async () => {
+    db = await createHarborDatabase({ repositories: 3, seed: 4 });
+    await db.admin.query('CREATE TABLE exporter_probe (v int)');
+    await db.admin.query('INSERT INTO exporter_probe VALUES (7)');
+  });
+  after(() => db.drop());
+
+  /** A one-connection source, so that every statement meets the same session. */
+  async function oneSession(preparedStatements: boolean) {
+    const source = new DatabaseSource(
+      fixedDatabaseSettings({ ...db.settings, maxConnections: 1, preparedStatements }),
+      silentLogger,
+    );
+    return { source, client: (await source.beginRefresh()).client };
+  }
+  const PREPARED_SQL = `SELECT name, statement FROM pg_prepared_statements WHERE statement LIKE '%exporter_probe%'`;
+
+  it('prepares a statement on its first run and reuses it after', async () => {
+    const { source, client } = await oneSession(true);
+    try {
+      for (let run = 0; run < 3; run++) {
+        assert.deepEqual(await client.query('probe', 'SELECT v FROM exporter_probe'), [{ v: 7 }]);
+      }
+      const prepared = await client.query<{ name: string; statement: string }>('prepared', PREPARED_SQL);
+      const probes = prepared.filter((row) => row.statement === 'SELECT v FROM exporter_probe');
+      assert.equal(probes.length, 1);
+      assert.match(probes[0]!.name, /^harbor_exporter_[0-9a-f]{16}$/);
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('prepares nothing when told not to', async () => {
+    const { source, client } = await oneSession(false);
+    try {
+      await client.query('probe', 'SELECT v FROM exporter_probe');
+      assert.deepEqual(await client.query('prepared', 'SELECT name FROM pg_prepared_statements'), []);
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('replaces a session whose prepared statement went stale when a table changed under it', async () => {
+    const { source, client } = await oneSession(true);
+    try {
+      await client.query('probe', 'SELECT v FROM exporter_probe');
+      const [before] = await client.query<{ pid: number }>('pid', 'SELECT pg_backend_pid() AS pid');
+      await db.admin.query('ALTER TABLE exporter_probe ALTER COLUMN v TYPE bigint');
+      await assert.rejects(
+        client.query('probe', 'SELECT v FROM exporter_probe'),
+        /probe: cached plan must not change result type/,
+      );
+      assert.deepEqual(await client.query('probe', 'SELECT v FROM exporter_probe'), [{ v: '7' }]);
+      const [after] = await client.query<{ pid: number }>('pid', 'SELECT pg_backend_pid() AS pid');
+      assert.notEqual(after!.pid, before!.pid, 'a new session took over');
+    } finally {
+      await source.close();
+    }
   });
 });

@@ -46,6 +46,7 @@ export function testDatabaseSettings(server: PostgresServer, database: string): 
     statementTimeoutMs: 5000,
     idleSessionTimeoutMs: 60_000,
     connectTimeoutMs: 3000,
+    preparedStatements: true,
   };
 }
 

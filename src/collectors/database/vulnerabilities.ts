@@ -10,17 +10,16 @@ export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'none', 'unknown
  * 2.10.3, 2.13.5, 2.15.2.
  */
 export const VULNERABILITIES_SQL = `
-WITH scanner AS (SELECT uuid FROM scanner_registration WHERE is_default LIMIT 1),
-     reports AS (
+WITH reports AS (
        SELECT a.project_id, count(*)::float8 AS scanned,
               coalesce(sum(s.critical_cnt), 0)::float8 AS critical, coalesce(sum(s.high_cnt), 0)::float8 AS high,
               coalesce(sum(s.medium_cnt), 0)::float8 AS medium, coalesce(sum(s.low_cnt), 0)::float8 AS low,
               coalesce(sum(s.none_cnt), 0)::float8 AS none, coalesce(sum(s.unknown_cnt), 0)::float8 AS unknown,
               coalesce(sum(s.fixable_cnt), 0)::float8 AS fixable
-       FROM artifact a
-       JOIN scan_report s ON s.digest = a.digest
-       JOIN scanner ON scanner.uuid = s.registration_uuid
-       WHERE s.mime_type LIKE '%vuln%'
+       FROM scan_report s
+       JOIN artifact a ON a.digest = s.digest
+       WHERE s.registration_uuid = (SELECT uuid FROM scanner_registration WHERE is_default LIMIT 1)
+         AND s.mime_type LIKE '%vuln%'
        GROUP BY a.project_id)
 SELECT p.name AS project, coalesce(r.scanned, 0) AS scanned, coalesce(r.critical, 0) AS critical,
        coalesce(r.high, 0) AS high, coalesce(r.medium, 0) AS medium, coalesce(r.low, 0) AS low,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import type { DatabaseSettings } from '../../config/config.js';
@@ -16,6 +17,9 @@ const KEEPALIVE = { idle: 30, interval: 10, count: 3 };
 export function createHarborPool(settings: DatabaseSettings, log: Logger): HarborPool {
   const options = [
     '-c default_transaction_read_only=on',
+    // Parallel workers and JIT compilation cost Harbor's server more CPU than they save on these statements.
+    '-c max_parallel_workers_per_gather=0',
+    '-c jit=off',
     `-c tcp_keepalives_idle=${KEEPALIVE.idle}`,
     `-c tcp_keepalives_interval=${KEEPALIVE.interval}`,
     `-c tcp_keepalives_count=${KEEPALIVE.count}`,
@@ -43,7 +47,7 @@ export function createHarborPool(settings: DatabaseSettings, log: Logger): Harbo
   // An idle connection closed by the server (restart, idle limit) must not crash the process.
   pool.on('error', (error) => log.debug('idle database connection closed', { err: errorMessage(error) }));
   const target = `${settings.host}:${settings.port}/${settings.database} as ${settings.user}`;
-  return new HarborPool(pool, settings.idleSessionTimeoutMs, target, log);
+  return new HarborPool(pool, settings.idleSessionTimeoutMs, target, log, settings.preparedStatements);
 }
 
 /**
@@ -84,6 +88,8 @@ export class HarborPool {
     /** host:port/database as user, for error messages; never the password. */
     readonly target: string,
     private readonly log: Logger,
+    /** Name each statement, so the server parses and plans it once per connection. */
+    private readonly preparedStatements = true,
   ) {}
 
   get maxConnections(): number {
@@ -92,7 +98,7 @@ export class HarborPool {
 
   async query<Row extends object>(sql: string, params?: readonly unknown[]): Promise<Row[]> {
     return this.withClient(async (client) => {
-      const result = await client.query<Row>({ text: sql, values: params as unknown[] | undefined });
+      const result = await client.query<Row>(this.statement(sql, params));
       return result.rows;
     });
   }
@@ -110,7 +116,7 @@ export class HarborPool {
       (client) =>
         new Promise<void>((resolve, reject) => {
           let failed: unknown;
-          const query = new RowStream({ text: sql, values: params as unknown[] | undefined }, (error) =>
+          const query = new RowStream(this.statement(sql, params), (error) =>
             error ? reject(error) : failed ? reject(failed as Error) : resolve(),
           );
           query.on('row', (row: Row) => {
@@ -125,6 +131,11 @@ export class HarborPool {
           void client.query(query);
         }),
     );
+  }
+
+  private statement(sql: string, params: readonly unknown[] | undefined): pg.QueryConfig {
+    const values = params as unknown[] | undefined;
+    return this.preparedStatements ? { name: statementName(sql), text: sql, values } : { text: sql, values };
   }
 
   /** A pooled connection, set up on first use, for one piece of work; broken connections are not reused. */
@@ -183,9 +194,29 @@ export class RowStream extends pg.Query {
   }
 }
 
+const statementNames = new Map<string, string>();
+
+/** A name per statement text; the exporter's texts are a small fixed set. */
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `harbor_exporter_${createHash('sha256').update(sql).digest('hex').slice(0, 16)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
+/**
+ * Errors after which the session's prepared statements cannot be trusted: a table changed under a cached plan
+ * (Harbor upgraded while the exporter runs), or a pooler handed the statement to another server session.
+ */
+const STALE_STATEMENT_CODES = new Set(['0A000', '26000']);
+
 /** Statement errors (SQLSTATE present) leave the connection usable; anything else does not. */
 function isConnectionError(error: Error | undefined): boolean {
-  return error !== undefined && typeof (error as { code?: unknown }).code !== 'string';
+  if (error === undefined) return false;
+  const code = (error as { code?: unknown }).code;
+  return typeof code !== 'string' || STALE_STATEMENT_CODES.has(code);
 }
 
 function tlsOptions(settings: DatabaseSettings): pg.PoolConfig['ssl'] {
