@@ -15,6 +15,8 @@ export class Observations {
   private readonly checked = new Set<string>();
 
   private readonly collectors: readonly string[];
+  /** The attributes last checked, and against which attribute names: a collector often adds one object to several metrics. */
+  private lastChecked?: { attributes: Attributes; names: string };
 
   /** `collector` may list several names: a source's own figures come from `exporter` and `source`. */
   constructor(collector: string | readonly string[]) {
@@ -22,13 +24,28 @@ export class Observations {
   }
 
   add(metric: string, value: number, attributes: Attributes = {}): void {
+    this.series(metric)(value, attributes);
+  }
+
+  /**
+   * Adds points to one metric, the catalog consulted once: for collectors that add a point per repository to
+   * several metrics, where looking each metric up again for every point shows in the refresh time.
+   */
+  series(metric: string): (value: number, attributes?: Attributes) => void {
     const definition = metricDefinition(metric);
     if (!this.checked.has(metric)) this.checkOwner(definition);
-    checkAttributes(definition, attributes);
-    if (!Number.isFinite(value)) return;
     let list = this.points.get(metric);
-    if (!list) this.points.set(metric, (list = PointList.empty()));
-    list.push(attributes, value);
+    const names = attributeNames(definition);
+    return (value, attributes = {}) => {
+      const last = this.lastChecked;
+      if (last?.attributes !== attributes || last.names !== names) {
+        checkAttributes(definition, attributes);
+        this.lastChecked = { attributes, names };
+      }
+      if (!Number.isFinite(value)) return;
+      if (!list) this.points.set(metric, (list = PointList.empty()));
+      list.push(attributes, value);
+    };
   }
 
   get size(): number {
@@ -47,6 +64,21 @@ export class Observations {
     this.checked.add(definition.name);
   }
 }
+
+const namesByDefinition = new WeakMap<MetricDefinition, string>();
+
+/** A definition's attribute names as one string, the same string for every definition with the same names. */
+function attributeNames(definition: MetricDefinition): string {
+  let names = namesByDefinition.get(definition);
+  if (names === undefined) {
+    names = definition.attributes.join('\u0000');
+    // Interned through a map of its own, so that equal lists compare as the same string at once.
+    names = internedNames.get(names) ?? (internedNames.set(names, names), names);
+    namesByDefinition.set(definition, names);
+  }
+  return names;
+}
+const internedNames = new Map<string, string>();
 
 /** Exactly the catalog's attribute names; written without allocating, since it runs for every point. */
 function checkAttributes(definition: MetricDefinition, attributes: Attributes): void {

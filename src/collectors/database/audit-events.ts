@@ -13,7 +13,8 @@ export interface AuditEventQuery {
 }
 
 /**
- * Events per repository (and tag), keyed by `auditKey(repository, tag)`, summed over the audit tables: a view of
+ * Events per repository and tag, keyed by `auditKey(repository, tag)`, or per repository keyed by its name when
+ * not counted by tag; summed over the audit tables: a view of
  * the counter's state, read at once by the collector (the next count changes it).
  */
 export interface AuditCounts {
@@ -166,7 +167,10 @@ export class AuditEventCounter {
       found: head.found ?? [],
       events: rows
         .filter((row) => row.identity === null && row.repository !== null)
-        .map((row) => ({ key: auditKey(row.repository!, row.tag ?? ''), events: row.events ?? 0 })),
+        .map((row) => ({
+          key: this.query.byTag ? auditKey(row.repository!, row.tag ?? '') : row.repository!,
+          events: row.events ?? 0,
+        })),
     };
   }
 

@@ -1,6 +1,6 @@
 import type { HarborDatabase } from '../../sources/postgres/database-source.js';
 import type { Collector, CollectorContext } from '../types.js';
-import { AuditEventCounter, auditKey } from './audit-events.js';
+import { AuditEventCounter } from './audit-events.js';
 
 /**
  * One row per repository, from one pass over tag and one over artifact (hash joins, no per-row subqueries).
@@ -52,19 +52,25 @@ export class RepositoriesCollector implements Collector<HarborDatabase> {
 
   async collect({ client, out }: CollectorContext<HarborDatabase>): Promise<void> {
     const pushes = await this.pushes.count(client);
+    const pulls = out.series('harbor_repository_pulls');
+    const pushed = out.series('harbor_repository_pushes');
+    const tags = out.series('harbor_repository_tags');
+    const artifacts = out.series('harbor_repository_artifacts');
+    const untagged = out.series('harbor_repository_untagged_artifacts');
+    const size = out.series('harbor_repository_size_bytes');
+    const lastPush = out.series('harbor_repository_last_push_timestamp_seconds');
+    const lastPull = out.series('harbor_repository_last_pull_timestamp_seconds');
     await client.each<RepositoryRow>('repositories', REPOSITORIES_SQL, (row) => {
       // One attributes object per repository, shared by its series.
       const attributes = { project: row.project, repository: row.repository };
-      out.add('harbor_repository_pulls', row.pulls, attributes);
-      out.add('harbor_repository_pushes', pushes.get(auditKey(row.repository)) ?? 0, attributes);
-      out.add('harbor_repository_tags', row.tags, attributes);
-      out.add('harbor_repository_artifacts', row.artifacts, attributes);
-      out.add('harbor_repository_untagged_artifacts', row.untagged, attributes);
-      out.add('harbor_repository_size_bytes', row.size_bytes, attributes);
-      if (row.last_push !== null)
-        out.add('harbor_repository_last_push_timestamp_seconds', row.last_push, attributes);
-      if (row.last_pull !== null)
-        out.add('harbor_repository_last_pull_timestamp_seconds', row.last_pull, attributes);
+      pulls(row.pulls, attributes);
+      pushed(pushes.get(row.repository) ?? 0, attributes);
+      tags(row.tags, attributes);
+      artifacts(row.artifacts, attributes);
+      untagged(row.untagged, attributes);
+      size(row.size_bytes, attributes);
+      if (row.last_push !== null) lastPush(row.last_push, attributes);
+      if (row.last_pull !== null) lastPull(row.last_pull, attributes);
     });
   }
 }
