@@ -4,6 +4,7 @@ import type { Logger } from './log.js';
 import { ProjectFilter } from './refresh/project-filter.js';
 import { SnapshotBuilder } from './refresh/snapshot.js';
 import { SourceRunner } from './refresh/source-runner.js';
+import { adjustHeapGrowth } from './runtime/heap.js';
 import { ExporterHttpServer } from './server/http-server.js';
 import type { SourceBinding } from './sources/bindings.js';
 import { TelemetryPipeline } from './telemetry/pipeline.js';
@@ -75,6 +76,7 @@ export class Exporter {
   /** Rebuilds the snapshot from every source's latest state and renders it. */
   republish(): Promise<unknown> {
     const snapshot = this.snapshots.build(this.runners.map((runner) => runner.current));
+    adjustHeapGrowth(snapshot.seriesCount);
     this.publishing = this.pipeline.publish(snapshot).catch((error: unknown) => {
       this.log.error('rendering metrics failed', { err: error });
     });
