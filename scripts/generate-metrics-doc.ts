@@ -124,6 +124,9 @@ function compatibilitySection(): string[] {
         ...Object.entries(alias.values ?? {}).flatMap(([attribute, values]) =>
           Object.entries(values).map(([from, to]) => `${code(`${attribute}=${from}`)} → ${code(to)}`),
         ),
+        ...Object.entries(alias.only ?? {}).map(
+          ([attribute, value]) => `only ${code(`${attribute}=${value}`)}`,
+        ),
         ...(alias.dropAttributes ?? []).map((attribute) => `${code(attribute)} summed away`),
         ...Object.entries(alias.constantLabels ?? {}).map(
           ([name, value]) => `adds ${code(`${name}="${value}"`)}`,

@@ -1,4 +1,4 @@
-import type { MetricDefinition } from './types.js';
+import type { CompatibilityName, MetricDefinition } from './types.js';
 
 const ALL = '2.10-2.15';
 const perProject = ['project'] as const;
@@ -7,6 +7,17 @@ const perRepository = ['project', 'repository'] as const;
 const harborProject = { project: 'project_name' } as const;
 /** The Kubernetes fork named repositories `repo_name` and had no project label. */
 const seedRepository = { labels: { repository: 'repo_name' }, dropAttributes: ['project'] } as const;
+
+/** Harbor's built-in exporter splits its project and repository statistics into public and private gauges. */
+function statisticsByVisibility(subject: 'project' | 'repo'): CompatibilityName[] {
+  return (['public', 'private'] as const).map((visibility) => ({
+    set: 'harbor',
+    name: `harbor_statistics_${visibility}_${subject}_amount`,
+    kind: 'gauge',
+    only: { visibility },
+    dropAttributes: ['visibility'],
+  }));
+}
 
 function database(
   collector: string,
@@ -39,6 +50,7 @@ export const databaseMetrics: readonly MetricDefinition[] = [
           kind: 'gauge',
           dropAttributes: ['visibility'],
         },
+        ...statisticsByVisibility('project'),
         {
           set: 'seed',
           name: 'harbor_project_count_total',
@@ -61,6 +73,7 @@ export const databaseMetrics: readonly MetricDefinition[] = [
           kind: 'gauge',
           dropAttributes: ['visibility'],
         },
+        ...statisticsByVisibility('repo'),
         {
           set: 'seed',
           name: 'harbor_repo_count_total',

@@ -16,6 +16,8 @@ export interface CompatibilityName {
   kind: 'gauge' | 'counter';
   /** Old label name for each of this metric's attributes; attributes not listed keep their name. */
   labels?: Readonly<Record<string, string>>;
+  /** Only the series with these attribute values (the attribute is then usually dropped): `{ visibility: 'public' }`. */
+  only?: Readonly<Record<string, string>>;
   /** Attributes the old exporter did not have; their series are summed away. */
   dropAttributes?: readonly string[];
   /** Old label values, per attribute: `{ visibility: { public: 'true' } }`. */

@@ -117,32 +117,32 @@ export class SnapshotBuilder {
   }
 }
 
-interface CounterStart {
-  startTimeMs: number;
-  value: number;
-  /** The last update() that saw this series. */
-  seenIn: number;
-}
-
-/** Attribute values in the catalog's order, one map level per attribute, down to the series' start. */
-type StartTree = Map<string, StartTree | CounterStart>;
+/**
+ * Attribute values in the catalog's order, one map level per attribute, down to the series' place in the last
+ * update: its index times two plus that update's mark (0 or 1), so that series not seen since can be told apart.
+ */
+type StartTree = Map<string, StartTree | number>;
 
 /**
  * When each series of one counter family began counting: first seen, or last seen going down (a reset). Keyed by
- * the attribute values one level at a time, so no key string is built per series and refresh.
+ * the attribute values one level at a time, so no key string is built per series and refresh; the previous
+ * values and start times are kept as two columns, with no object per series.
  */
 class CounterStartTimes {
   private readonly root: StartTree = new Map();
-  private updates = 0;
+  private previousValues: number[] = [];
+  private previousStarts: number[] = [];
+  private mark = 0;
 
   constructor(private readonly definition: MetricDefinition) {}
 
   /** The start time of each point, by index; series not in `points` are forgotten. */
   update(points: PointList, takenAtMs: number): number[] {
-    const update = ++this.updates;
+    const mark = (this.mark ^= 1);
     const names = this.definition.attributes;
     const depth = names.length;
-    const startTimes: number[] = [];
+    const values: number[] = [];
+    const starts: number[] = [];
     for (let index = 0; index < points.length; index++) {
       const attributes = points.attributesAt(index);
       const value = points.valueAt(index);
@@ -154,25 +154,31 @@ class CounterStartTimes {
         node = next;
       }
       const leafKey = depth > 0 ? attributes[names[depth - 1]!]! : '';
-      let start = node.get(leafKey) as CounterStart | undefined;
-      if (start && value >= start.value) start.value = value;
-      else node.set(leafKey, (start = { startTimeMs: takenAtMs, value, seenIn: update }));
-      start.seenIn = update;
-      startTimes.push(start.startTimeMs);
+      const place = node.get(leafKey) as number | undefined;
+      let start = takenAtMs;
+      if (place !== undefined) {
+        const previous = (place - (place % 2)) / 2;
+        if (value >= this.previousValues[previous]!) start = this.previousStarts[previous]!;
+      }
+      node.set(leafKey, index * 2 + mark);
+      values.push(value);
+      starts.push(start);
     }
-    forgetUnseen(this.root, depth, update);
-    return startTimes;
+    forgetUnseen(this.root, depth, mark);
+    this.previousValues = values;
+    this.previousStarts = starts;
+    return starts;
   }
 }
 
-/** Removes the series not seen in `update`, and the levels left empty. */
-function forgetUnseen(node: StartTree, depth: number, update: number): void {
+/** Removes the series whose place does not carry `mark`, and the levels left empty. */
+function forgetUnseen(node: StartTree, depth: number, mark: number): void {
   for (const [key, child] of node) {
     if (depth <= 1) {
-      if ((child as CounterStart).seenIn !== update) node.delete(key);
+      if ((child as number) % 2 !== mark) node.delete(key);
       continue;
     }
-    forgetUnseen(child as StartTree, depth - 1, update);
+    forgetUnseen(child as StartTree, depth - 1, mark);
     if ((child as StartTree).size === 0) node.delete(key);
   }
 }

@@ -57,8 +57,11 @@ function translate(
   const values: number[] = [];
   const indexByKey = new Map<string, number>();
   for (let index = 0; index < family.points.length; index++) {
+    const original = family.points.attributesAt(index);
+    if (alias.only && !Object.entries(alias.only).every(([name, value]) => original[name] === value))
+      continue;
     const attributes: Record<string, string> = { ...alias.constantLabels };
-    for (const [name, value] of Object.entries(family.points.attributesAt(index))) {
+    for (const [name, value] of Object.entries(original)) {
       if (alias.dropAttributes?.includes(name)) continue;
       attributes[alias.labels?.[name] ?? name] = alias.values?.[name]?.[value] ?? value;
     }

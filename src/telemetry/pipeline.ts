@@ -50,7 +50,9 @@ const SCRATCH_BYTES = 512 * 1024;
  */
 export class TelemetryPipeline {
   private snapshot?: Snapshot;
-  private renderedSnapshot?: Snapshot;
+  /** Snapshots published so far, and which of them `latest` shows: a count, so no old snapshot is kept alive. */
+  private published = 0;
+  private renderedGeneration = 0;
   private readonly provider: MeterProvider;
   private readonly prometheus: PrometheusExporter;
   private readonly prometheusProducer: SnapshotMetricProducer;
@@ -100,12 +102,13 @@ export class TelemetryPipeline {
   /** Publishes a new snapshot and renders it; renders run one after another, each of the newest snapshot. */
   async publish(snapshot: Snapshot): Promise<RenderedMetrics> {
     this.snapshot = snapshot;
+    this.published++;
     const previous = this.rendering;
     const next = (async () => {
       await previous?.catch(() => {});
       // A render queued behind one that already took the newest snapshot has nothing left to do.
-      if (this.latest && this.renderedSnapshot === this.snapshot) return this.latest;
-      return this.render(this.snapshot!);
+      if (this.latest && this.renderedGeneration === this.published) return this.latest;
+      return this.render(this.snapshot!, this.published);
     })();
     this.rendering = next;
     return next;
@@ -115,7 +118,7 @@ export class TelemetryPipeline {
    * Renders the snapshot a chunk of families at a time, through the Prometheus reader and serializer, into one
    * gzip stream: the text of one chunk exists at a time, and only the compressed bytes are kept.
    */
-  private async render(snapshot: Snapshot): Promise<RenderedMetrics> {
+  private async render(snapshot: Snapshot, generation: number): Promise<RenderedMetrics> {
     const began = performance.now();
     const gzip = createGzip();
     const compressed: Buffer[] = [];
@@ -146,7 +149,7 @@ export class TelemetryPipeline {
       this.prometheusProducer.window = undefined;
       gzip.destroy();
     }
-    this.renderedSnapshot = snapshot;
+    this.renderedGeneration = generation;
     this.latest = {
       gzipParts: compressed,
       gzipBytes: compressed.reduce((sum, part) => sum + part.length, 0),

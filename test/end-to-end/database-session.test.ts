@@ -119,19 +119,22 @@ describe('statements prepared once per connection', () => {
   });
   after(() => db.drop());
 
-  /** A one-connection source, so that every statement meets the same session. */
-  async function oneSession(preparedStatements: boolean) {
+  /** Runs `work` on a one-connection source, so that every statement meets the same session. */
+  async function inOneSession(preparedStatements: boolean, work: (client: HarborDatabase) => Promise<void>) {
     const source = new DatabaseSource(
       fixedDatabaseSettings({ ...db.settings, maxConnections: 1, preparedStatements }),
       silentLogger,
     );
-    return { source, client: (await source.beginRefresh()).client };
+    try {
+      await work((await source.beginRefresh()).client);
+    } finally {
+      await source.close();
+    }
   }
   const PREPARED_SQL = `SELECT name, statement FROM pg_prepared_statements WHERE statement LIKE '%exporter_probe%'`;
 
-  it('prepares a statement on its first run and reuses it after', async () => {
-    const { source, client } = await oneSession(true);
-    try {
+  it('prepares a statement on its first run and reuses it after', () =>
+    inOneSession(true, async (client) => {
       for (let run = 0; run < 3; run++) {
         assert.deepEqual(await client.query('probe', 'SELECT v FROM exporter_probe'), [{ v: 7 }]);
       }
@@ -139,24 +142,16 @@ describe('statements prepared once per connection', () => {
       const probes = prepared.filter((row) => row.statement === 'SELECT v FROM exporter_probe');
       assert.equal(probes.length, 1);
       assert.match(probes[0]!.name, /^harbor_exporter_[0-9a-f]{16}$/);
-    } finally {
-      await source.close();
-    }
-  });
+    }));
 
-  it('prepares nothing when told not to', async () => {
-    const { source, client } = await oneSession(false);
-    try {
+  it('prepares nothing when told not to', () =>
+    inOneSession(false, async (client) => {
       await client.query('probe', 'SELECT v FROM exporter_probe');
       assert.deepEqual(await client.query('prepared', 'SELECT name FROM pg_prepared_statements'), []);
-    } finally {
-      await source.close();
-    }
-  });
+    }));
 
-  it('replaces a session whose prepared statement went stale when a table changed under it', async () => {
-    const { source, client } = await oneSession(true);
-    try {
+  it('replaces a session whose prepared statement went stale when a table changed under it', () =>
+    inOneSession(true, async (client) => {
       await client.query('probe', 'SELECT v FROM exporter_probe');
       const [before] = await client.query<{ pid: number }>('pid', 'SELECT pg_backend_pid() AS pid');
       await db.admin.query('ALTER TABLE exporter_probe ALTER COLUMN v TYPE bigint');
@@ -167,8 +162,5 @@ describe('statements prepared once per connection', () => {
       assert.deepEqual(await client.query('probe', 'SELECT v FROM exporter_probe'), [{ v: '7' }]);
       const [after] = await client.query<{ pid: number }>('pid', 'SELECT pg_backend_pid() AS pid');
       assert.notEqual(after!.pid, before!.pid, 'a new session took over');
-    } finally {
-      await source.close();
-    }
-  });
+    }));
 });

@@ -148,6 +148,7 @@ describe('a real Prometheus scraping the exporter', { skip }, () => {
       // The old exporters' labels and values, applied to the test's own counts.
       const expected = new Map<string, number>();
       for (const [visibility, projects] of Object.entries(projectsByVisibility)) {
+        if (alias.only?.visibility !== undefined && alias.only.visibility !== visibility) continue;
         const key = alias.dropAttributes?.includes('visibility')
           ? ''
           : `${alias.labels?.visibility ?? 'visibility'}=${alias.values?.visibility?.[visibility] ?? visibility}`;

@@ -60,9 +60,13 @@ export class RepositoriesCollector implements Collector<HarborDatabase> {
     const size = out.series('harbor_repository_size_bytes');
     const lastPush = out.series('harbor_repository_last_push_timestamp_seconds');
     const lastPull = out.series('harbor_repository_last_pull_timestamp_seconds');
+    // Each row brings its own copy of the project's name: one copy per project is kept.
+    const projects = new Map<string, string>();
     await client.each<RepositoryRow>('repositories', REPOSITORIES_SQL, (row) => {
+      let project = projects.get(row.project);
+      if (project === undefined) projects.set(row.project, (project = row.project));
       // One attributes object per repository, shared by its series.
-      const attributes = { project: row.project, repository: row.repository };
+      const attributes = { project, repository: row.repository };
       pulls(row.pulls, attributes);
       pushed(pushes.get(row.repository) ?? 0, attributes);
       tags(row.tags, attributes);

@@ -21,6 +21,10 @@ export const HARBOR_DATABASE_NAMES = [
   'harbor_project_artifact_total',
   'harbor_artifact_pulled',
   'harbor_statistics_total_project_amount',
+  'harbor_statistics_public_project_amount',
+  'harbor_statistics_private_project_amount',
   'harbor_statistics_total_repo_amount',
+  'harbor_statistics_public_repo_amount',
+  'harbor_statistics_private_repo_amount',
   'harbor_statistics_total_storage_consumption',
 ] as const;

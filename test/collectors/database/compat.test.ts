@@ -106,8 +106,24 @@ describe('compatibility names of the database metrics on /metrics', () => {
       projects.rows.length - publicCount,
     );
     assert.equal(valueOf(samples, 'harbor_statistics_total_project_amount'), projects.rows.length);
-    const repositories = projects.rows.reduce((sum, project) => sum + Number(project.repositories), 0);
-    assert.equal(valueOf(samples, 'harbor_statistics_total_repo_amount'), repositories);
+    assert.equal(valueOf(samples, 'harbor_statistics_public_project_amount'), publicCount);
+    assert.equal(
+      valueOf(samples, 'harbor_statistics_private_project_amount'),
+      projects.rows.length - publicCount,
+    );
+    const repositoriesOf = (rows: typeof projects.rows) =>
+      rows.reduce((sum, project) => sum + Number(project.repositories), 0);
+    const publicRepositories = repositoriesOf(projects.rows.filter((project) => project.public === 'true'));
+    assert.ok(
+      publicRepositories > 0 && publicRepositories < repositoriesOf(projects.rows),
+      'both kinds seeded',
+    );
+    assert.equal(valueOf(samples, 'harbor_statistics_total_repo_amount'), repositoriesOf(projects.rows));
+    assert.equal(valueOf(samples, 'harbor_statistics_public_repo_amount'), publicRepositories);
+    assert.equal(
+      valueOf(samples, 'harbor_statistics_private_repo_amount'),
+      repositoriesOf(projects.rows) - publicRepositories,
+    );
     for (const project of projects.rows) {
       const labels = { project_name: project.name };
       assert.equal(valueOf(samples, 'harbor_artifact_pulled', labels), Number(project.pulls));
