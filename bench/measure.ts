@@ -83,6 +83,8 @@ async function measure(input: MeasureInput): Promise<MeasureResult> {
       '--refresh.timeout=10m',
       '--database.statement-timeout=5m',
       '--log.level=error',
+      // Settings to compare, e.g. BENCH_EXPORTER_FLAGS=--database.max-connections=3.
+      ...(process.env.BENCH_EXPORTER_FLAGS ?? '').split(' ').filter(Boolean),
     ]),
   );
   try {

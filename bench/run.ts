@@ -3,7 +3,8 @@
  * given as arguments or in BENCH_SIZES, e.g. 100000) into a throwaway PostgreSQL and measures each in a fresh
  * process; see bench/measure.ts for what is measured. The measuring process runs the compiled JavaScript, as the
  * exporter runs in production (--tsx runs it through tsx instead, without compiling; more memory).
- * BENCH_NODE_FLAGS gives Node flags to the measuring process (e.g. --max-old-space-size=256).
+ * BENCH_NODE_FLAGS gives Node flags to the measuring process (e.g. --max-old-space-size=256), BENCH_EXPORTER_FLAGS
+ * exporter settings (e.g. --database.max-connections=3).
  * Prints a report and writes the raw figures to .tmp/bench-results.json.
  */
 import { spawnSync } from 'node:child_process';
@@ -204,6 +205,7 @@ async function main(): Promise<void> {
       postgresql: rows[0]!.server_version,
       'measured through': throughTsx ? 'tsx' : 'compiled JavaScript',
       ...(nodeFlags.length > 0 ? { 'node flags': nodeFlags.join(' ') } : {}),
+      ...(process.env.BENCH_EXPORTER_FLAGS ? { 'exporter flags': process.env.BENCH_EXPORTER_FLAGS } : {}),
     };
     console.log(`benchmark: ${sizes.join(', ')} repositories`);
     const results: SizeReport[] = [];

@@ -2,11 +2,14 @@ import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, type MetricReader } from '@opentelemetry/sdk-metrics';
 import type { CompatibilitySet } from '../catalog/index.js';
 import type { OtlpSettings } from '../config/config.js';
+import { silentLogger, type Logger } from '../log.js';
 import type { Snapshot } from '../refresh/snapshot.js';
 import { exporterResource } from './resource.js';
+import { chunks } from './chunks.js';
+import { ChunkedOtlpPush } from './otlp-push.js';
 import { publishedFamilies, SnapshotMetricProducer, type PublishedFamily } from './snapshot-producer.js';
 
 /**
@@ -30,6 +33,9 @@ export interface PipelineOptions {
   processStartMs?: number;
   /** Data points rendered at once; a larger family is split over several chunks. */
   chunkPoints?: number;
+  /** Data points per OTLP request. */
+  otlpPointsPerRequest?: number;
+  log?: Logger;
 }
 
 /**
@@ -37,6 +43,9 @@ export interface PipelineOptions {
  * young, where larger ones go straight to the old generation and pile up there until a full collection.
  */
 const DEFAULT_CHUNK_POINTS = 1_000;
+
+/** About 1 MB of protobuf: well within what OTLP receivers accept by default. */
+const DEFAULT_OTLP_POINTS_PER_REQUEST = 10_000;
 
 /**
  * Room for one chunk's text as bytes, reused for every chunk: converting each chunk into a buffer of its own
@@ -46,7 +55,8 @@ const SCRATCH_BYTES = 512 * 1024;
 
 /**
  * One MeterProvider, two readers, each with its own producer of the same snapshot: a pull reader rendered to
- * Prometheus text after each refresh, and an optional periodic OTLP/HTTP (protobuf) push.
+ * Prometheus text after each refresh, and an optional periodic OTLP/HTTP (protobuf) push in requests of bounded
+ * size.
  */
 export class TelemetryPipeline {
   private snapshot?: Snapshot;
@@ -84,15 +94,22 @@ export class TelemetryPipeline {
     const readers: MetricReader[] = [this.prometheus];
     if (options.otlp) {
       readers.push(
-        new PeriodicExportingMetricReader({
+        new ChunkedOtlpPush({
           exporter: new OTLPMetricExporter({
             url: options.otlp.endpoint,
             headers: options.otlp.headers,
             timeoutMillis: options.otlp.timeoutMs,
           }),
-          exportIntervalMillis: options.otlp.intervalMs,
-          exportTimeoutMillis: options.otlp.timeoutMs,
-          metricProducers: [producer()],
+          producer: producer(),
+          snapshot: () =>
+            this.snapshot && {
+              takenAtMs: this.snapshot.takenAtMs,
+              families: publishedFamilies(this.snapshot, this.compat),
+            },
+          intervalMs: options.otlp.intervalMs,
+          timeoutMs: options.otlp.timeoutMs,
+          pointsPerRequest: options.otlpPointsPerRequest ?? DEFAULT_OTLP_POINTS_PER_REQUEST,
+          log: options.log ?? silentLogger,
         }),
       );
     }
@@ -183,44 +200,6 @@ export class TelemetryPipeline {
 /** The whole gzip body in one buffer, for tests and tools (the server sends the parts as they are). */
 export function gzippedBody(rendered: RenderedMetrics): Buffer {
   return Buffer.concat(rendered.gzipParts);
-}
-
-/** Families (or parts of one) rendered together; `continued` when the first is the rest of a family already begun. */
-interface Chunk {
-  families: PublishedFamily[];
-  continued: boolean;
-}
-
-/**
- * Consecutive runs of up to `points` data points, a large family split over several; at least one run, possibly
- * empty, so that an empty snapshot still renders its target_info.
- */
-function* chunks(families: readonly PublishedFamily[], points: number): Generator<Chunk> {
-  let chunk: Chunk = { families: [], continued: false };
-  let size = 0;
-  for (const family of families) {
-    for (let from = 0; from < family.points.length;) {
-      if (size >= points) {
-        yield chunk;
-        chunk = { families: [], continued: from > 0 };
-        size = 0;
-      }
-      const to = Math.min(family.points.length, from + points - size);
-      const whole = from === 0 && to === family.points.length;
-      chunk.families.push(
-        whole
-          ? family
-          : {
-              ...family,
-              points: family.points.slice(from, to),
-              startTimesMs: family.startTimesMs?.slice(from, to),
-            },
-      );
-      size += to - from;
-      from = to;
-    }
-  }
-  yield chunk;
 }
 
 /** The text after a family's HELP, UNIT (when it has a unit) and TYPE lines. */

@@ -155,18 +155,21 @@ describe('Rendering /metrics in chunks', () => {
     }
   });
 
-  it('pushes whole snapshots by OTLP while /metrics is rendered a chunk at a time', async () => {
+  it('pushes whole snapshots by OTLP, in requests of bounded size, while /metrics is rendered a chunk at a time', async () => {
     const receiver = await OtlpReceiver.start();
+    const pointsPerRequest = 1_500;
     const pipeline = new TelemetryPipeline({
       version: '1.2.3',
       compat: new Set(),
       chunkPoints: 100,
+      otlpPointsPerRequest: pointsPerRequest,
       otlp: { endpoint: `${receiver.url}/v1/metrics`, intervalMs: 3_600_000, timeoutMs: 30_000, headers: {} },
     });
     try {
       let renderDone = false;
-      const rendering = pipeline.publish(largeSnapshot()).then(() => (renderDone = true));
-      // Collections started while the render walks its chunks (60 of them here).
+      const snapshot = largeSnapshot();
+      const rendering = pipeline.publish(snapshot).then(() => (renderDone = true));
+      // Pushes started while the render walks its chunks (60 of them here).
       const flushes: Promise<void>[] = [];
       for (let flush = 0; flush < 3; flush++) {
         assert.equal(renderDone, false, 'the render ended before the push was collected');
@@ -174,13 +177,24 @@ describe('Rendering /metrics in chunks', () => {
         await new Promise((resolve) => setImmediate(resolve));
       }
       await Promise.all([rendering, ...flushes]);
-      assert.ok(receiver.pushes.length >= 1, 'no push received');
-      for (const push of receiver.pushes) {
-        for (const name of REPOSITORY_FAMILIES)
-          assert.equal(push.metrics.get(name)?.points.length, REPOSITORIES, name);
-        for (const name of PROJECT_FAMILIES)
-          assert.equal(push.metrics.get(name)?.points.length, PROJECTS, name);
+      assert.ok(receiver.pushes.length > 1, 'the snapshot did not take several requests');
+      for (const request of receiver.pushes) {
+        const points = [...request.metrics.values()].reduce((sum, metric) => sum + metric.points.length, 0);
+        assert.ok(points <= pointsPerRequest, `a request of ${points} points`);
       }
+      const pushed = receiver.snapshots();
+      assert.deepEqual(
+        [...pushed.keys()],
+        [snapshot.takenAtMs],
+        'one snapshot, whatever the number of pushes',
+      );
+      // Joined, the requests hold the snapshot once per push: every series as many times as it was pushed.
+      const metrics = pushed.get(snapshot.takenAtMs)!;
+      const pushes = metrics.get('harbor_exporter_metrics_series')!.length;
+      assert.ok(pushes >= 1);
+      for (const name of REPOSITORY_FAMILIES)
+        assert.equal(metrics.get(name)?.length, REPOSITORIES * pushes, name);
+      for (const name of PROJECT_FAMILIES) assert.equal(metrics.get(name)?.length, PROJECTS * pushes, name);
     } finally {
       await pipeline.shutdown();
       await receiver.close();

@@ -129,6 +129,26 @@ export class OtlpReceiver {
   readonly pushes: Push[] = [];
   readonly rejected: string[] = [];
 
+  /**
+   * The requests joined per snapshot pushed: every point of one push carries its snapshot's time, whatever
+   * request of that push brought it.
+   */
+  snapshots(): Map<number, Map<string, PushedPoint[]>> {
+    const bySnapshot = new Map<number, Map<string, PushedPoint[]>>();
+    for (const push of this.pushes) {
+      for (const metric of push.metrics.values()) {
+        for (const point of metric.points) {
+          let metrics = bySnapshot.get(point.timeMs);
+          if (!metrics) bySnapshot.set(point.timeMs, (metrics = new Map()));
+          let points = metrics.get(metric.name);
+          if (!points) metrics.set(metric.name, (points = []));
+          points.push(point);
+        }
+      }
+    }
+    return bySnapshot;
+  }
+
   private constructor(private readonly server: Server) {}
 
   static async start(): Promise<OtlpReceiver> {
