@@ -29,7 +29,12 @@ export class Exporter {
     this.snapshots = new SnapshotBuilder(new ProjectFilter(config.projectsInclude, config.projectsExclude), {
       version: VERSION,
     });
-    this.pipeline = new TelemetryPipeline({ version: VERSION, compat: config.compat, otlp: config.otlp, log });
+    this.pipeline = new TelemetryPipeline({
+      version: VERSION,
+      compat: config.compat,
+      otlp: config.otlp,
+      log,
+    });
     this.runners = bindings.map(
       (binding) =>
         new SourceRunner(binding.source, binding.collectors, {
