@@ -28,12 +28,17 @@ export function tuneHeapForSnapshots(execArgv: readonly string[] = process.execA
   enabled = !execArgv.some((flag) => /^--heap[-_]growing[-_]percent/.test(flag));
 }
 
-/** Called with each new snapshot's size. V8 reads this flag at every full collection, so a change applies at once. */
-export function adjustHeapGrowth(seriesCount: number): void {
-  if (!enabled) return;
+/**
+ * Called with each new snapshot's size. V8 reads this flag at every full collection, so a change applies at once.
+ * Returns the growth it set, or undefined when it left V8 as it was.
+ */
+export function adjustHeapGrowth(seriesCount: number): number | undefined {
+  if (!enabled) return undefined;
   const large = seriesCount >= LARGE_SNAPSHOT_SERIES;
-  if (large === tight) return;
+  if (large === tight) return undefined;
   // 0 is V8's own default: a factor it computes from the speed of its collections.
-  v8.setFlagsFromString(`--heap-growing-percent=${large ? HEAP_GROWING_PERCENT : 0}`);
+  const percent = large ? HEAP_GROWING_PERCENT : 0;
+  v8.setFlagsFromString(`--heap-growing-percent=${percent}`);
   tight = large;
+  return percent;
 }
