@@ -80,7 +80,10 @@ export class Exporter {
 
   /** Rebuilds the snapshot from every source's latest state and renders it. */
   republish(): Promise<unknown> {
-    const snapshot = this.snapshots.build(this.runners.map((runner) => runner.current));
+    const snapshot = this.snapshots.build(
+      this.runners.map((runner) => runner.current),
+      this.pipeline.otlpStatus(),
+    );
     adjustHeapGrowth(snapshot.seriesCount);
     this.publishing = this.pipeline.publish(snapshot).catch((error: unknown) => {
       this.log.error('rendering metrics failed', { err: error });

@@ -137,4 +137,22 @@ export const exporterMetrics: readonly MetricDefinition[] = [
     source: 'exporter',
     collector: 'exporter',
   },
+  {
+    name: 'harbor_exporter_otlp_pushes',
+    kind: 'counter',
+    unit: '{push}',
+    help: 'Pushes of the snapshot to the OTLP endpoint, by result (success or failure), as of the last refresh; absent without an endpoint.',
+    attributes: ['result'],
+    source: 'exporter',
+    collector: 'exporter',
+  },
+  {
+    name: 'harbor_exporter_otlp_last_success_timestamp_seconds',
+    kind: 'gauge',
+    unit: 's',
+    help: 'Unix time at which a push to the OTLP endpoint last succeeded, as of the last refresh; absent until one has.',
+    attributes: [],
+    source: 'exporter',
+    collector: 'exporter',
+  },
 ];

@@ -17,6 +17,13 @@ export interface Snapshot {
   seriesCount: number;
 }
 
+/** Pushes to the OTLP endpoint so far. */
+export interface OtlpPushFigures {
+  succeeded: number;
+  failed: number;
+  lastSuccessSeconds?: number;
+}
+
 export interface SnapshotExtras {
   version: string;
 }
@@ -35,7 +42,8 @@ export class SnapshotBuilder {
     private readonly now: () => number = Date.now,
   ) {}
 
-  build(states: readonly SourceState[]): Snapshot {
+  /** `otlp`: how pushing to the OTLP endpoint has gone, when one is set. */
+  build(states: readonly SourceState[], otlp?: OtlpPushFigures): Snapshot {
     const takenAtMs = this.now();
     // Each metric's point lists, joined only when several collectors report the metric.
     const byMetric = new Map<string, PointList[]>();
@@ -50,7 +58,7 @@ export class SnapshotBuilder {
       }
       for (const [metric, points] of state.own) push(metric, points);
     }
-    for (const [metric, points] of this.selfMetrics(states)) push(metric, points);
+    for (const [metric, points] of this.selfMetrics(states, otlp)) push(metric, points);
 
     const families: MetricFamily[] = [];
     let seriesCount = 0;
@@ -83,7 +91,7 @@ export class SnapshotBuilder {
     return { takenAtMs, families, seriesCount };
   }
 
-  private selfMetrics(states: readonly SourceState[]): Map<string, PointList> {
+  private selfMetrics(states: readonly SourceState[], otlp?: OtlpPushFigures): Map<string, PointList> {
     const out = new Map<string, PointList>();
     const add = (metric: string, value: number | undefined, attributes: Attributes = {}) => {
       if (value === undefined) return;
@@ -111,6 +119,11 @@ export class SnapshotBuilder {
         add('harbor_exporter_collector_errors', collector.errors, labels);
         add('harbor_exporter_collector_stale', collector.stale ? 1 : 0, labels);
       }
+    }
+    if (otlp) {
+      add('harbor_exporter_otlp_pushes', otlp.succeeded, { result: 'success' });
+      add('harbor_exporter_otlp_pushes', otlp.failed, { result: 'failure' });
+      add('harbor_exporter_otlp_last_success_timestamp_seconds', otlp.lastSuccessSeconds);
     }
     add('harbor_exporter_metrics_series', 0);
     return out;

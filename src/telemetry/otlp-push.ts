@@ -1,6 +1,7 @@
 import { ExportResultCode, internal } from '@opentelemetry/core';
 import { MetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { errorMessage, type Logger } from '../log.js';
+import type { OtlpPushFigures } from '../refresh/snapshot.js';
 import { chunks } from './chunks.js';
 import type { FamilyWindow, SnapshotMetricProducer } from './snapshot-producer.js';
 
@@ -27,6 +28,8 @@ export class ChunkedOtlpPush extends MetricReader {
   private timer?: NodeJS.Timeout;
   private pushing?: Promise<void>;
   private lastError?: string;
+  /** How pushing has gone since the process started. */
+  readonly status: OtlpPushFigures = { succeeded: 0, failed: 0 };
 
   constructor(private readonly options: ChunkedOtlpPushOptions) {
     super({ metricProducers: [options.producer] });
@@ -62,7 +65,10 @@ export class ChunkedOtlpPush extends MetricReader {
       }
       if (this.lastError !== undefined) this.options.log.info('OTLP push recovered');
       this.lastError = undefined;
+      this.status.succeeded++;
+      this.status.lastSuccessSeconds = Date.now() / 1000;
     } catch (error) {
+      this.status.failed++;
       // One line when pushing starts to fail or fails differently, not one per push.
       const message = errorMessage(error);
       if (message !== this.lastError) this.options.log.warn('OTLP push failed', { err: message });

@@ -6,7 +6,7 @@ import { MeterProvider, type MetricReader } from '@opentelemetry/sdk-metrics';
 import type { CompatibilitySet } from '../catalog/index.js';
 import type { OtlpSettings } from '../config/config.js';
 import { silentLogger, type Logger } from '../log.js';
-import type { Snapshot } from '../refresh/snapshot.js';
+import type { OtlpPushFigures, Snapshot } from '../refresh/snapshot.js';
 import { exporterResource } from './resource.js';
 import { chunks } from './chunks.js';
 import { ChunkedOtlpPush } from './otlp-push.js';
@@ -73,6 +73,7 @@ export class TelemetryPipeline {
   private readonly chunkPoints: number;
   private rendering: Promise<RenderedMetrics> | undefined;
   private readonly scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
+  private readonly otlpPush?: ChunkedOtlpPush;
   latest?: RenderedMetrics;
 
   constructor(options: PipelineOptions) {
@@ -93,25 +94,24 @@ export class TelemetryPipeline {
     });
     const readers: MetricReader[] = [this.prometheus];
     if (options.otlp) {
-      readers.push(
-        new ChunkedOtlpPush({
-          exporter: new OTLPMetricExporter({
-            url: options.otlp.endpoint,
-            headers: options.otlp.headers,
-            timeoutMillis: options.otlp.timeoutMs,
-          }),
-          producer: producer(),
-          snapshot: () =>
-            this.snapshot && {
-              takenAtMs: this.snapshot.takenAtMs,
-              families: publishedFamilies(this.snapshot, this.compat),
-            },
-          intervalMs: options.otlp.intervalMs,
-          timeoutMs: options.otlp.timeoutMs,
-          pointsPerRequest: options.otlpPointsPerRequest ?? DEFAULT_OTLP_POINTS_PER_REQUEST,
-          log: options.log ?? silentLogger,
+      this.otlpPush = new ChunkedOtlpPush({
+        exporter: new OTLPMetricExporter({
+          url: options.otlp.endpoint,
+          headers: options.otlp.headers,
+          timeoutMillis: options.otlp.timeoutMs,
         }),
-      );
+        producer: producer(),
+        snapshot: () =>
+          this.snapshot && {
+            takenAtMs: this.snapshot.takenAtMs,
+            families: publishedFamilies(this.snapshot, this.compat),
+          },
+        intervalMs: options.otlp.intervalMs,
+        timeoutMs: options.otlp.timeoutMs,
+        pointsPerRequest: options.otlpPointsPerRequest ?? DEFAULT_OTLP_POINTS_PER_REQUEST,
+        log: options.log ?? silentLogger,
+      });
+      readers.push(this.otlpPush);
     }
     this.provider = new MeterProvider({ resource: exporterResource(options.version), readers });
   }
@@ -185,6 +185,11 @@ export class TelemetryPipeline {
     this.prometheusProducer.window = { takenAtMs: snapshot.takenAtMs, families };
     const { resourceMetrics } = await this.prometheus.collect({ timeoutMillis: 10_000 });
     return (first ? this.firstSerializer : this.nextSerializer).serialize(resourceMetrics);
+  }
+
+  /** How OTLP pushing has gone, when an endpoint is set. */
+  otlpStatus(): Readonly<OtlpPushFigures> | undefined {
+    return this.otlpPush?.status;
   }
 
   /** Pushes the current snapshot by OTLP now (used at shutdown, so the last values are not lost). */
