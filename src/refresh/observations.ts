@@ -3,6 +3,9 @@ import { PointList, type Attributes } from './point-list.js';
 
 export { PointList, type Attributes, type Point } from './point-list.js';
 
+/** Adds one point to the metric it was made for. */
+type Appender = (value: number, attributes?: Attributes) => void;
+
 /** What a collector saw in one refresh: each metric's points. */
 export type PointsByMetric = ReadonlyMap<string, PointList>;
 
@@ -12,7 +15,7 @@ export type PointsByMetric = ReadonlyMap<string, PointList>;
  */
 export class Observations {
   readonly points = new Map<string, PointList>();
-  private readonly checked = new Set<string>();
+  private readonly appenders = new Map<string, Appender>();
 
   private readonly collectors: readonly string[];
   /** The attributes last checked, and against which attribute names: a collector often adds one object to several metrics. */
@@ -31,9 +34,15 @@ export class Observations {
    * Adds points to one metric, the catalog consulted once: for collectors that add a point per repository to
    * several metrics, where looking each metric up again for every point shows in the refresh time.
    */
-  series(metric: string): (value: number, attributes?: Attributes) => void {
+  series(metric: string): Appender {
+    let appender = this.appenders.get(metric);
+    if (!appender) this.appenders.set(metric, (appender = this.appender(metric)));
+    return appender;
+  }
+
+  private appender(metric: string): Appender {
     const definition = metricDefinition(metric);
-    if (!this.checked.has(metric)) this.checkOwner(definition);
+    this.checkOwner(definition);
     let list = this.points.get(metric);
     const names = attributeNames(definition);
     return (value, attributes = {}) => {
@@ -61,7 +70,6 @@ export class Observations {
         `collector ${this.collectors.join('/')} may not emit ${definition.name} (it belongs to ${definition.collector})`,
       );
     }
-    this.checked.add(definition.name);
   }
 }
 
