@@ -11,6 +11,7 @@ import { startTestExporter, testConfig } from '../test/harness/exporter.js';
 import { spawn } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
 import { median, type ScrapeLoad, type ScrapeResult } from './scrape-load.js';
+import { startOtlpSink } from './otlp-sink.js';
 import { runSeedApproach, type SeedApproachResult } from './seed-approach.js';
 
 export interface MeasureInput {
@@ -45,6 +46,8 @@ export interface MeasureResult {
   /** The process's peak resident memory at the end of each phase: which phase reached the peak. */
   peakRssByPhase: Record<string, number>;
   heapUsedBytes: number;
+  /** Three pushes of the snapshot to an OTLP endpoint, after the scrapes: median time, requests, sizes. */
+  otlp: { pushSeconds: number; requestsPerPush: number; bytesPerPush: number; largestRequestBytes: number };
   seedApproach: SeedApproachResult;
 }
 
@@ -76,6 +79,7 @@ async function measure(input: MeasureInput): Promise<MeasureResult> {
   tuneHeapForSnapshots();
   const baselineRssBytes = process.memoryUsage().rss;
   const peakRssByPhase: Record<string, number> = {};
+  const otlpSink = await startOtlpSink();
   const running = await startTestExporter(
     testConfig([
       `--database.url=${input.databaseUrl}`,
@@ -83,6 +87,9 @@ async function measure(input: MeasureInput): Promise<MeasureResult> {
       '--refresh.timeout=10m',
       '--database.statement-timeout=5m',
       '--log.level=error',
+      // Pushed only when the measurement asks, after the scrapes.
+      `--otlp.endpoint=${otlpSink.url}`,
+      '--otlp.interval=24h',
       // Settings to compare, e.g. BENCH_EXPORTER_FLAGS=--database.max-connections=3.
       ...(process.env.BENCH_EXPORTER_FLAGS ?? '').split(' ').filter(Boolean),
     ]),
@@ -128,6 +135,19 @@ async function measure(input: MeasureInput): Promise<MeasureResult> {
     const memory = process.memoryUsage();
     const peakRssBytes = peakRss();
     peakRssByPhase['plain scrapes'] = peakRssBytes;
+    const pushSeconds: number[] = [];
+    for (let push = 0; push < 3; push++) {
+      const began = performance.now();
+      await running.exporter.pipeline.forceFlush();
+      pushSeconds.push((performance.now() - began) / 1000);
+    }
+    peakRssByPhase['OTLP pushes'] = peakRss();
+    const otlp = {
+      pushSeconds: median(pushSeconds),
+      requestsPerPush: otlpSink.received.requests / 3,
+      bytesPerPush: otlpSink.received.bytes / 3,
+      largestRequestBytes: otlpSink.received.largestRequestBytes,
+    };
     const seriesLine = /^harbor_exporter_metrics_series (\d+)/m.exec(
       gunzipSync(gzippedBody(rendered)).toString('utf8'),
     );
@@ -159,10 +179,12 @@ async function measure(input: MeasureInput): Promise<MeasureResult> {
       peakRssBytes,
       peakRssByPhase,
       heapUsedBytes: memory.heapUsed,
+      otlp,
       seedApproach: seedRuns.find((run) => run.seconds === seedSeconds)!,
     };
   } finally {
     await running.stop();
+    await otlpSink.close();
   }
 }
 

@@ -143,6 +143,11 @@ function report(results: readonly SizeReport[], machine: Record<string, string>)
       (r) => Object.values(r.peakRssByPhase).map(mb).join(' / '),
     ],
     [
+      'OTLP push: time / requests / MB per push / largest request',
+      (r) =>
+        `${ms(r.otlp.pushSeconds)} / ${r.otlp.requestsPerPush} / ${mb(r.otlp.bytesPerPush)} / ${mb(r.otlp.largestRequestBytes)}`,
+    ],
+    [
       'fork approach: time (statements)',
       (r) => `${ms(r.seedApproach.seconds)} (${r.seedApproach.statements})`,
     ],
