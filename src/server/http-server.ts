@@ -100,7 +100,8 @@ export class ExporterHttpServer {
       return;
     }
     // Only the gzip is kept: the plain text (for people and curl) is decompressed as it is sent.
-    const gunzip = createGunzip();
+    // Large output chunks: zlib's default of 16 KB made decompressing 25 MB three times slower.
+    const gunzip = createGunzip({ chunkSize: 256 * 1024 });
     pipeline(Readable.from(rendered.gzipParts), gunzip, response).catch(() => response.destroy());
   }
 
