@@ -5,11 +5,10 @@ import { gunzipSync } from 'node:zlib';
 import type { Point } from '../../src/refresh/observations.js';
 import { ProjectFilter } from '../../src/refresh/project-filter.js';
 import { SnapshotBuilder, type Snapshot } from '../../src/refresh/snapshot.js';
-import type { SourceState } from '../../src/refresh/source-runner.js';
 import { ExporterHttpServer } from '../../src/server/http-server.js';
 import { gzippedBody, TelemetryPipeline, type RenderedMetrics } from '../../src/telemetry/pipeline.js';
 import { promtoolCheckMetrics, requirePrometheus } from '../end-to-end/prometheus-server.js';
-import { pointLists } from '../harness/points.js';
+import { scriptedSourceState } from '../harness/points.js';
 import { parsePrometheusText } from '../harness/prometheus-text.js';
 import { OtlpReceiver } from './otlp-receiver.js';
 
@@ -39,25 +38,7 @@ function largeSnapshot(): Snapshot {
     for (const name of PROJECT_FAMILIES)
       points.get(name)!.push({ attributes: { project: `project-${p}` }, value: p });
   }
-  const state: SourceState = {
-    name: 'database',
-    finished: 0,
-    refreshes: 1,
-    success: true,
-    durationSeconds: 0.1,
-    errors: 0,
-    collectors: [
-      {
-        name: 'scripted',
-        points: pointLists(points),
-        success: true,
-        stale: false,
-        durationSeconds: 0.1,
-        errors: 0,
-      },
-    ],
-    own: new Map(),
-  };
+  const state = scriptedSourceState('database', points);
   return new SnapshotBuilder(new ProjectFilter([], []), { version: '1.2.3' }, () => 1_700_000_000_000).build([
     state,
   ]);

@@ -5,35 +5,16 @@ import type { CompatibilitySet } from '../../src/catalog/index.js';
 import { ProjectFilter } from '../../src/refresh/project-filter.js';
 import type { Point } from '../../src/refresh/observations.js';
 import { SnapshotBuilder } from '../../src/refresh/snapshot.js';
-import type { SourceState } from '../../src/refresh/source-runner.js';
 import { gzippedBody, TelemetryPipeline } from '../../src/telemetry/pipeline.js';
 import { promtoolCheckMetrics, requirePrometheus } from '../end-to-end/prometheus-server.js';
-import { pointLists } from '../harness/points.js';
+import { scriptedSourceState } from '../harness/points.js';
 import { parsePrometheusText, samplesOf } from '../harness/prometheus-text.js';
 
 const binaries = requirePrometheus();
 
 /** Renders one snapshot holding these points (all from one collector state of the `api` source). */
 async function render(points: Record<string, Point[]>, compat: CompatibilitySet[] = []): Promise<string> {
-  const state: SourceState = {
-    name: 'api',
-    finished: 0,
-    refreshes: 1,
-    success: true,
-    durationSeconds: 0.1,
-    errors: 0,
-    collectors: [
-      {
-        name: 'scripted',
-        points: pointLists(new Map(Object.entries(points))),
-        success: true,
-        stale: false,
-        durationSeconds: 0.1,
-        errors: 0,
-      },
-    ],
-    own: new Map(),
-  };
+  const state = scriptedSourceState('api', new Map(Object.entries(points)));
   const snapshot = new SnapshotBuilder(new ProjectFilter([], []), { version: '1.2.3' }).build([state]);
   const pipeline = new TelemetryPipeline({ version: '1.2.3', compat: new Set(compat) });
   try {
