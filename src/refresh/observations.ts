@@ -18,8 +18,12 @@ export class Observations {
   private readonly appenders = new Map<string, Appender>();
 
   private readonly collectors: readonly string[];
-  /** The attributes last checked, and against which attribute names: a collector often adds one object to several metrics. */
-  private lastChecked?: { attributes: Attributes; names: string };
+  /**
+   * The attributes object last checked, and the catalog's list of names it passed: a collector often adds one
+   * object to several metrics, whose definitions share one list (perRepository in the catalog).
+   */
+  private lastCheckedAttributes?: Attributes;
+  private lastCheckedNames?: readonly string[];
 
   /** `collector` may list several names: a source's own figures come from `exporter` and `source`. */
   constructor(collector: string | readonly string[]) {
@@ -44,12 +48,11 @@ export class Observations {
     const definition = metricDefinition(metric);
     this.checkOwner(definition);
     let list = this.points.get(metric);
-    const names = attributeNames(definition);
     return (value, attributes = {}) => {
-      const last = this.lastChecked;
-      if (last?.attributes !== attributes || last.names !== names) {
+      if (attributes !== this.lastCheckedAttributes || definition.attributes !== this.lastCheckedNames) {
         checkAttributes(definition, attributes);
-        this.lastChecked = { attributes, names };
+        this.lastCheckedAttributes = attributes;
+        this.lastCheckedNames = definition.attributes;
       }
       if (!Number.isFinite(value)) return;
       if (!list) this.points.set(metric, (list = PointList.empty()));
@@ -72,21 +75,6 @@ export class Observations {
     }
   }
 }
-
-const namesByDefinition = new WeakMap<MetricDefinition, string>();
-
-/** A definition's attribute names as one string, the same string for every definition with the same names. */
-function attributeNames(definition: MetricDefinition): string {
-  let names = namesByDefinition.get(definition);
-  if (names === undefined) {
-    names = definition.attributes.join('\u0000');
-    // Interned through a map of its own, so that equal lists compare as the same string at once.
-    names = internedNames.get(names) ?? (internedNames.set(names, names), names);
-    namesByDefinition.set(definition, names);
-  }
-  return names;
-}
-const internedNames = new Map<string, string>();
 
 /** Exactly the catalog's attribute names; written without allocating, since it runs for every point. */
 function checkAttributes(definition: MetricDefinition, attributes: Attributes): void {
