@@ -36,11 +36,13 @@ export function compatibilityFamilies(
         byName.set(alias.name, { alias, of: family.definition, ...translated });
       } else if (existing.alias.kind === alias.kind) {
         const present = new Set([...existing.points].map((point) => seriesKey(point.attributes)));
+        // Start times only when both families have them; otherwise every series starts with the process.
+        if (!translated.startTimesMs) existing.startTimesMs = undefined;
         for (let index = 0; index < translated.points.length; index++) {
           const attributes = translated.points.attributesAt(index);
           if (present.has(seriesKey(attributes))) continue;
           existing.points.push(attributes, translated.points.valueAt(index));
-          existing.startTimesMs?.push(translated.startTimesMs?.[index] ?? 0);
+          existing.startTimesMs?.push(translated.startTimesMs![index]!);
         }
       }
     }
