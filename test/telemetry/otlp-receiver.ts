@@ -128,6 +128,9 @@ export function decodeMetricsRequest(body: Buffer): Omit<Push, 'receivedAtMs' | 
 export class OtlpReceiver {
   readonly pushes: Push[] = [];
   readonly rejected: string[] = [];
+  /** While set, valid pushes are answered 400 (not retried by the exporter) and counted in `refused`, not kept. */
+  refusing = false;
+  refused = 0;
 
   /**
    * The requests joined per snapshot pushed: every point of one push carries its snapshot's time, whatever
@@ -166,11 +169,13 @@ export class OtlpReceiver {
         let body = Buffer.concat(chunks);
         if (request.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
         try {
-          receiver.pushes.push({
-            receivedAtMs: Date.now(),
-            headers: request.headers,
-            ...decodeMetricsRequest(body),
-          });
+          const push = { receivedAtMs: Date.now(), headers: request.headers, ...decodeMetricsRequest(body) };
+          if (receiver.refusing) {
+            receiver.refused++;
+            response.writeHead(400).end();
+            return;
+          }
+          receiver.pushes.push(push);
           response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
         } catch (error) {
           receiver.rejected.push(String(error));
