@@ -213,13 +213,26 @@ export class SourceRunner<Client> {
     }
     progress.answered = true;
     try {
-      const queue = [...this.collectors];
+      const queue = this.longestFirst();
       const worker = async () => {
         for (let collector = queue.shift(); collector; collector = queue.shift()) {
           progress.finished.push(await this.runOne(collector, session.client, signal, log));
         }
       };
       await Promise.all(Array.from({ length: Math.max(1, this.source.concurrency) }, worker));
+      if (session.verify) {
+        try {
+          await session.verify();
+        } catch (error) {
+          const message = errorMessage(error);
+          const results = this.collectors.map((collector) => ({
+            collector,
+            error: message,
+            durationSeconds: 0,
+          }));
+          return { results, sessionError: message, own: this.upMetrics(false) };
+        }
+      }
       const own = new Observations(['exporter', 'source']);
       session.finish?.(own);
       if (this.source.upMetric) own.add(this.source.upMetric, 1);
@@ -227,6 +240,15 @@ export class SourceRunner<Client> {
     } finally {
       await session.release?.();
     }
+  }
+
+  /**
+   * The collectors, longest first by their last duration (declared order until they have one): with fewer
+   * workers than collectors, a long collector started last would otherwise finish alone, after the others.
+   */
+  private longestFirst(): Collector<Client>[] {
+    const last = new Map(this.state.collectors.map((state) => [state.name, state.durationSeconds]));
+    return [...this.collectors].sort((a, b) => (last.get(b.name) ?? 0) - (last.get(a.name) ?? 0));
   }
 
   /** The source's up metric alone: 1 when it answered (a refresh that then timed out), 0 when not. */

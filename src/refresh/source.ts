@@ -4,6 +4,11 @@ import type { Observations } from './observations.js';
 /** One refresh's access to a source: the client collectors use, and the source's own figures afterwards. */
 export interface SourceSession<Client> {
   client: Client;
+  /**
+   * Confirms, once the collectors have run, what the session assumed without asking first (the version read
+   * alongside the collectors). Throwing fails the refresh as one the source did not answer.
+   */
+  verify?(): Promise<void>;
   /** Source-level self-metrics after the collectors ran (statements, requests, schema version). */
   finish?(out: Observations): void;
   /** Releases what the session holds; always called. */

@@ -164,3 +164,41 @@ describe('statements prepared once per connection', () => {
       assert.notEqual(after!.pid, before!.pid, 'a new session took over');
     }));
 });
+
+describe("Harbor's schema version, read alongside the collectors once known", () => {
+  let db: HarborTestDatabase;
+  let source: DatabaseSource;
+  before(async () => {
+    db = await createHarborDatabase({ repositories: 3, seed: 6 });
+    source = new DatabaseSource(fixedDatabaseSettings(db.settings), silentLogger);
+  });
+  after(async () => {
+    await source.close();
+    await db.drop();
+  });
+
+  const newest = async () =>
+    (await db.admin.query<{ id: string }>('SELECT max(version) AS id FROM schema_migrations')).rows[0]!.id;
+
+  it('discards a refresh that ran while Harbor was upgraded, and uses the new schema in the next', async () => {
+    const first = await source.beginRefresh();
+    const version = first.client.schema.version;
+    await first.verify?.();
+
+    // Harbor upgraded between the exporter's refreshes: the next refresh starts on what it knew.
+    await db.admin.query('UPDATE schema_migrations SET version = $1 WHERE version = $2', [
+      version + 1,
+      await newest(),
+    ]);
+    const during = await source.beginRefresh();
+    assert.equal(during.client.schema.version, version);
+    await assert.rejects(
+      during.verify!(),
+      new RegExp(`schema changed from version ${version} to ${version + 1} during the refresh`),
+    );
+
+    const after = await source.beginRefresh();
+    assert.equal(after.client.schema.version, version + 1);
+    await after.verify?.();
+  });
+});

@@ -19,6 +19,8 @@ export class ScriptedSource implements Source<null> {
   beginError?: string;
   /** Thrown by the session's own bookkeeping after the collectors ran. */
   finishError?: string;
+  /** Thrown when the session confirms, after the collectors ran, what it assumed. */
+  verifyError?: string;
   private releaseHung: Array<() => void> = [];
 
   /** Releases every hung collector (they then finish with `{ emit: value }`). */
@@ -35,6 +37,9 @@ export class ScriptedSource implements Source<null> {
     this.sessions++;
     return {
       client: null,
+      verify: async () => {
+        if (this.verifyError) throw new Error(this.verifyError);
+      },
       finish: () => {
         if (this.finishError) throw new Error(this.finishError);
       },
@@ -66,6 +71,20 @@ export class ScriptedSource implements Source<null> {
         } finally {
           this.running--;
         }
+      },
+    };
+  }
+
+  /** A collector named `name` that emits nothing, taking `delayMs`, and records when it started in `started`. */
+  timedCollector(name: string, delayMs: () => number, started: string[]): Collector<null> {
+    return {
+      name,
+      source: 'database',
+      defaultEnabled: true,
+      help: 'scripted',
+      collect: async () => {
+        started.push(name);
+        await new Promise((resolve) => setTimeout(resolve, delayMs()));
       },
     };
   }

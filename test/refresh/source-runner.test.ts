@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Collector } from '../../src/collectors/types.js';
 import { createLogger, silentLogger, type Logger } from '../../src/log.js';
 import { SourceRunner, type SourceState } from '../../src/refresh/source-runner.js';
-import { startTestExporter, testConfig } from '../harness/exporter.js';
+import { pointArrays, pointValue, startTestExporter, testConfig } from '../harness/exporter.js';
 import { samplesOf, valueOf } from '../harness/prometheus-text.js';
 import { eventually, ScriptedSource, type Step } from './scripted-source.js';
 
@@ -188,6 +188,38 @@ describe('source runner', () => {
     assert.deepEqual([state.success, state.lastError, state.errors], [false, 'bookkeeping broke', 1]);
     source.finishError = undefined;
     assert.equal((await runner.refresh()).success, true);
+  });
+
+  it('fails a refresh whose source cannot confirm what it assumed, as one the source did not answer', async () => {
+    const source = new ScriptedSource();
+    source.verifyError = 'schema changed';
+    const { runner } = runnerOf(source, [source.projectsCollector(() => ({ emit: 1 }))]);
+    const failed = await runner.refresh();
+    assert.deepEqual([failed.success, failed.lastError], [false, 'schema changed']);
+    assert.equal(pointValue(pointArrays(failed.own), 'harbor_database_up'), 0);
+    assert.deepEqual(collectorState(failed, 'projects').points.size, 0);
+    source.verifyError = undefined;
+    const next = await runner.refresh();
+    assert.equal(next.success, true);
+    assert.equal(pointValue(pointArrays(next.own), 'harbor_database_up'), 1);
+  });
+
+  it('starts the collectors that took longest last time first', async () => {
+    const source = new ScriptedSource();
+    const started: string[] = [];
+    const durations: Record<string, number> = { projects: 5, jobs: 5, robots: 5, storage: 5 };
+    const collectors = Object.keys(durations).map((name) =>
+      source.timedCollector(name, () => durations[name]!, started),
+    );
+    const { runner } = runnerOf(source, collectors);
+    await runner.refresh();
+    // The first refresh knows no durations: the declared order.
+    assert.deepEqual(started.splice(0), ['projects', 'jobs', 'robots', 'storage']);
+    // Far apart, so that a busy machine's late timers cannot swap them.
+    Object.assign(durations, { storage: 240, robots: 160, projects: 80, jobs: 0 });
+    await runner.refresh();
+    await runner.refresh();
+    assert.deepEqual(started.slice(-4), ['storage', 'robots', 'projects', 'jobs']);
   });
 
   it('keeps serving /metrics while a collector hangs, and publishes the failure at the deadline', async () => {

@@ -19,8 +19,8 @@ GROUP BY 1, 2`;
  */
 export const LATEST_EXECUTIONS_SQL = `
 SELECT e.vendor_type AS job_type, coalesce(e.status, 'Unknown') AS status,
-       extract(epoch FROM e.start_time)::float8 AS started,
-       CASE WHEN e.end_time > '1970-01-01' THEN extract(epoch FROM e.end_time)::float8 END AS ended
+       date_part('epoch', e.start_time) AS started,
+       CASE WHEN e.end_time > '1970-01-01' THEN date_part('epoch', e.end_time) END AS ended
 FROM (SELECT max(id) AS id FROM execution GROUP BY vendor_type) latest
 JOIN execution e ON e.id = latest.id`;
 

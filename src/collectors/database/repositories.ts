@@ -6,7 +6,9 @@ import { AuditEventCounter } from './audit-events.js';
  * One row per repository, from one pass over tag and one over artifact (hash joins, no per-row subqueries).
  * A tag belongs to an artifact of its own repository, so tags are summed through their artifacts.
  * Untagged: no tag row and not a child of an image index, which is what GC's "delete untagged" removes.
- * Timestamps are stored in UTC without a zone. Checked against Harbor 2.10.3, 2.13.5, 2.15.2.
+ * Timestamps are stored in UTC without a zone. Sums and epochs are computed as float8 from the start: a numeric
+ * sum or extract() converted to float8 at the end costs the server a fifth of the statement, for the same values
+ * (sizes are exact in float8 up to 2^53 bytes). Checked against Harbor 2.10.3, 2.13.5, 2.15.2.
  */
 export const REPOSITORIES_SQL = `
 WITH tags AS (SELECT artifact_id, count(*)::float8 AS tags FROM tag GROUP BY artifact_id),
@@ -14,9 +16,9 @@ WITH tags AS (SELECT artifact_id, count(*)::float8 AS tags FROM tag GROUP BY art
      artifacts AS (
        SELECT a.repository_id, count(*)::float8 AS artifacts, coalesce(sum(tags.tags), 0)::float8 AS tags,
               count(*) FILTER (WHERE tags.artifact_id IS NULL AND children.child_id IS NULL)::float8 AS untagged,
-              coalesce(sum(a.size), 0)::float8 AS size_bytes,
-              extract(epoch FROM max(a.push_time))::float8 AS last_push,
-              extract(epoch FROM max(a.pull_time))::float8 AS last_pull
+              coalesce(sum(a.size::float8), 0) AS size_bytes,
+              date_part('epoch', max(a.push_time)) AS last_push,
+              date_part('epoch', max(a.pull_time)) AS last_pull
        FROM artifact a
        LEFT JOIN tags ON tags.artifact_id = a.id
        LEFT JOIN children ON children.child_id = a.id
@@ -51,7 +53,6 @@ export class RepositoriesCollector implements Collector<HarborDatabase> {
   private readonly pushes = new AuditEventCounter({ name: 'pushes', operation: 'create', byTag: false });
 
   async collect({ client, out }: CollectorContext<HarborDatabase>): Promise<void> {
-    const pushes = await this.pushes.count(client);
     const pulls = out.series('harbor_repository_pulls');
     const pushed = out.series('harbor_repository_pushes');
     const tags = out.series('harbor_repository_tags');
@@ -62,6 +63,7 @@ export class RepositoriesCollector implements Collector<HarborDatabase> {
     const lastPull = out.series('harbor_repository_last_pull_timestamp_seconds');
     // Each row brings its own copy of the project's name: one copy per project is kept.
     const projects = new Map<string, string>();
+    const pushes = await this.pushes.count(client);
     await client.each<RepositoryRow>('repositories', REPOSITORIES_SQL, (row) => {
       let project = projects.get(row.project);
       if (project === undefined) projects.set(row.project, (project = row.project));

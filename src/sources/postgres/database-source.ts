@@ -37,6 +37,8 @@ export class DatabaseSource implements Source<HarborDatabase> {
   readonly upMetric = 'harbor_database_up';
   private pool?: HarborPool;
   private poolKey?: string;
+  /** Harbor's schema as the last refresh on this pool read it. */
+  private schema?: HarborSchema;
   private closed = false;
   /** Statements the last finished refresh ran, for the benchmark and tests. */
   lastStatements = 0;
@@ -74,13 +76,31 @@ export class DatabaseSource implements Source<HarborDatabase> {
       onRow: (row: Row) => void,
       params?: readonly unknown[],
     ) => statement(name, () => pool.each<Row>(sql, params, onRow));
-    const [row] = await query<{ version: number | null }>('schema_migrations', SCHEMA_VERSION_SQL);
-    if (row?.version === null || row?.version === undefined) {
-      throw new Error('schema_migrations is empty: this does not look like a Harbor database');
-    }
-    const schema = harborSchema(row.version);
+    // Read alongside the collectors once known: Harbor's schema changes only with an upgrade, and a refresh that
+    // ran on a schema that has since changed is discarded by verify().
+    const reading = query<{ version: number | null }>('schema_migrations', SCHEMA_VERSION_SQL).then(
+      ([row]) => {
+        if (row?.version === null || row?.version === undefined) {
+          throw new Error('schema_migrations is empty: this does not look like a Harbor database');
+        }
+        return harborSchema(row.version);
+      },
+    );
+    const known = this.schema;
+    if (known) reading.catch(() => {});
+    const schema = known ?? (await reading);
+    this.schema = schema;
     return {
       client: { schema, query, each },
+      verify: async () => {
+        const current = await reading;
+        this.schema = current;
+        if (current.version !== schema.version) {
+          throw new Error(
+            `Harbor's schema changed from version ${schema.version} to ${current.version} during the refresh; the next refresh uses the new one`,
+          );
+        }
+      },
       finish: (out) => {
         this.lastStatements = statements;
         out.add('harbor_exporter_database_statements', statements);
@@ -96,6 +116,7 @@ export class DatabaseSource implements Source<HarborDatabase> {
     const previous = this.pool;
     this.pool = createHarborPool(settings, this.log);
     this.poolKey = key;
+    this.schema = undefined;
     if (previous) {
       this.log.info('database settings changed; reconnecting', {
         host: settings.host,

@@ -148,6 +148,10 @@ export class HarborPool {
     }
     this.active.add(client);
     let broken: Error | undefined;
+    // pg-pool listens for a connection's errors only while it is idle: a session the server ends between this
+    // connection's statements (pg_terminate_backend, a restart) would otherwise crash the process.
+    const onError = (error: Error) => (broken ??= error);
+    client.on('error', onError);
     try {
       if (!this.prepared.has(client)) {
         await client
@@ -164,10 +168,11 @@ export class HarborPool {
       return await work(client);
     } catch (error) {
       // A connection that failed mid-statement is not trusted again.
-      broken = error instanceof Error ? error : new Error(String(error));
+      broken ??= error instanceof Error ? error : new Error(String(error));
       throw error;
     } finally {
       this.active.delete(client);
+      client.off('error', onError);
       client.release(isConnectionError(broken) ? broken : undefined);
     }
   }
@@ -212,10 +217,14 @@ function statementName(sql: string): string {
  */
 const STALE_STATEMENT_CODES = new Set(['0A000', '26000']);
 
-/** Statement errors (SQLSTATE present) leave the connection usable; anything else does not. */
+/**
+ * Statement errors (SQLSTATE present) leave the connection usable; anything else does not, nor does an error the
+ * server sent as it ended the session (severity FATAL or PANIC: terminated by an administrator, shutting down).
+ */
 function isConnectionError(error: Error | undefined): boolean {
   if (error === undefined) return false;
-  const code = (error as { code?: unknown }).code;
+  const { code, severity } = error as { code?: unknown; severity?: unknown };
+  if (severity === 'FATAL' || severity === 'PANIC') return true;
   return typeof code !== 'string' || STALE_STATEMENT_CODES.has(code);
 }
 
