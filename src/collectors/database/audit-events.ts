@@ -42,32 +42,44 @@ const PENDING_MAX = 10_000;
 const DATABASES_KEPT = 8;
 
 /**
- * One statement per table and refresh. The first row (repository NULL) describes the table: its id range, which
- * ids in the newest window are missing, which previously missing ids are now there, and which database this is.
- * The other rows are the events with id > $1 (or in $2), by repository and tag. Artifact events name their
- * resource 'project/repo:tag' or 'project/repo@sha256:...'. Checked against Harbor 2.10.3, 2.13.5, 2.15.2.
+ * One statement per refresh for all the tables read. For each table (numbered by `part`), a first row with
+ * repository NULL describes it: its id range, which ids in the newest window are missing, which previously
+ * missing ids are now there, and which database this is. Its other rows are the events with an id above the last
+ * one counted (or among the missing ones), by repository and tag; for table i those two are parameters 2i+1 and
+ * 2i+2, the operation the last parameter. Artifact events name their resource 'project/repo:tag' or
+ * 'project/repo@sha256:...'. Checked against Harbor 2.10.3, 2.13.5, 2.15.2.
  */
-export function auditEventsSql(table: AuditTable, byTag: boolean): string {
+export function auditEventsSql(tables: readonly AuditTable[], byTag: boolean): string {
   const tag = byTag
     ? `CASE WHEN strpos(resource, '@') > 0 THEN '' ELSE split_part(resource, ':', 2) END`
     : `''`;
-  return `
-WITH bounds AS (SELECT min(id) AS min_id, max(id) AS max_id FROM ${table})
-SELECT NULL::text AS repository, NULL::text AS tag, NULL::float8 AS events,
+  const operation = `$${tables.length * 2 + 1}`;
+  const bounds = tables.map(
+    (table, part) => `bounds${part} AS (SELECT min(id) AS min_id, max(id) AS max_id FROM ${table})`,
+  );
+  const parts = tables.map((table, part) => {
+    const lastId = `$${part * 2 + 1}::bigint`;
+    const pending = `$${part * 2 + 2}::bigint[]`;
+    return `
+SELECT ${part} AS part, NULL::text AS repository, NULL::text AS tag, NULL::float8 AS events,
        b.min_id::float8 AS min_id, b.max_id::float8 AS max_id,
        concat_ws(':', inet_server_addr(), inet_server_port(), current_database(), '${table}'::regclass::oid) AS identity,
-       ARRAY(SELECT g FROM generate_series(greatest($1::bigint, b.max_id - ${PENDING_WINDOW}) + 1, b.max_id) AS g
+       ARRAY(SELECT g FROM generate_series(greatest(${lastId}, b.max_id - ${PENDING_WINDOW}) + 1, b.max_id) AS g
              WHERE NOT EXISTS (SELECT 1 FROM ${table} a WHERE a.id = g))::float8[] AS missing,
-       ARRAY(SELECT id FROM ${table} WHERE id = ANY($2::bigint[]))::float8[] AS found
-FROM bounds b
+       ARRAY(SELECT id FROM ${table} WHERE id = ANY(${pending}))::float8[] AS found
+FROM bounds${part} b
 UNION ALL
-SELECT split_part(split_part(resource, '@', 1), ':', 1), ${tag}, count(*)::float8, NULL, NULL, NULL, NULL, NULL
+SELECT ${part}, split_part(split_part(resource, '@', 1), ':', 1), ${tag}, count(*)::float8, NULL, NULL, NULL, NULL, NULL
 FROM ${table}
-WHERE (id > $1::bigint OR id = ANY($2::bigint[])) AND operation = $3 AND resource_type = 'artifact'
-GROUP BY 1, 2`;
+WHERE (id > ${lastId} OR id = ANY(${pending})) AND operation = ${operation} AND resource_type = 'artifact'
+GROUP BY 2, 3`;
+  });
+  return `
+WITH ${bounds.join(',\n     ')}${parts.join('\nUNION ALL')}`;
 }
 
 interface AuditRow {
+  part: number;
   repository: string | null;
   tag: string | null;
   events: number | null;
@@ -114,33 +126,45 @@ export class AuditEventCounter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Events in the tables this Harbor release writes, summed; one statement per table (two after a purge). */
+  /** Events in the tables this Harbor release writes, summed; one statement (two after a purge). */
   count(client: HarborDatabase): Promise<AuditCounts> {
     const tables: AuditTable[] = client.schema.hasAuditLogExt
       ? ['audit_log', 'audit_log_ext']
       : ['audit_log'];
     // Refreshes of one counter run one after another, so two exporters in one process cannot interleave.
     const run = this.queue.then(async () => {
+      const remembered = tables.map((table) => {
+        const identity = this.lastIdentity.get(table);
+        return identity === undefined ? undefined : this.states.get(identity);
+      });
+      const answers = await this.read(client, tables, remembered);
       const states: TableState[] = [];
-      for (const table of tables) states.push(await this.refreshTable(client, table));
+      for (const [index, table] of tables.entries()) {
+        states.push(await this.settle(client, table, remembered[index], answers[index]!));
+      }
       return summed(states.map((state) => state.counts));
     });
     this.queue = run.catch(() => {});
     return run;
   }
 
-  private async refreshTable(client: HarborDatabase, table: AuditTable): Promise<TableState> {
-    const remembered = this.lastIdentity.get(table);
-    let state = remembered === undefined ? undefined : this.states.get(remembered);
-    let answer = await this.read(client, table, state);
+  /** The table's next state from its answer, read again alone if it is another database or shrank. */
+  private async settle(
+    client: HarborDatabase,
+    table: AuditTable,
+    remembered: TableState | undefined,
+    first: TableAnswer,
+  ): Promise<TableState> {
+    let state = remembered;
+    let answer = first;
     if (state && answer.identity !== state.identity) {
       // Another database than last time: continue its own count, or count it in full.
       state = this.states.get(answer.identity);
-      answer = await this.read(client, table, state);
+      answer = (await this.read(client, [table], [state]))[0]!;
     }
     if (state && shrank(state, answer)) {
       state = undefined;
-      answer = await this.read(client, table, undefined);
+      answer = (await this.read(client, [table], [undefined]))[0]!;
     }
     const next = state ? this.advance(state, answer) : this.fullCount(answer);
     this.remember(table, next);
@@ -149,29 +173,36 @@ export class AuditEventCounter {
 
   private async read(
     client: HarborDatabase,
-    table: AuditTable,
-    state: TableState | undefined,
-  ): Promise<TableAnswer> {
-    const rows = await client.query<AuditRow>(
-      `${this.query.name} (${table})`,
-      auditEventsSql(table, this.query.byTag),
-      [state?.lastId ?? 0, state ? [...state.pending.keys()] : [], this.query.operation],
-    );
-    const head = rows.find((row) => row.identity !== null);
-    if (!head) throw new Error(`${this.query.name} (${table}): no summary row`);
-    return {
-      identity: head.identity!,
-      minId: head.min_id,
-      maxId: head.max_id,
-      missing: head.missing ?? [],
-      found: head.found ?? [],
-      events: rows
-        .filter((row) => row.identity === null && row.repository !== null)
-        .map((row) => ({
-          key: this.query.byTag ? auditKey(row.repository!, row.tag ?? '') : row.repository!,
-          events: row.events ?? 0,
-        })),
-    };
+    tables: readonly AuditTable[],
+    states: readonly (TableState | undefined)[],
+  ): Promise<TableAnswer[]> {
+    const name = `${this.query.name} (${tables.join(', ')})`;
+    const params = tables.flatMap((_, index) => {
+      const state = states[index];
+      return [state?.lastId ?? 0, state ? [...state.pending.keys()] : []];
+    });
+    const rows = await client.query<AuditRow>(name, auditEventsSql(tables, this.query.byTag), [
+      ...params,
+      this.query.operation,
+    ]);
+    return tables.map((table, part) => {
+      const mine = rows.filter((row) => row.part === part);
+      const head = mine.find((row) => row.identity !== null);
+      if (!head) throw new Error(`${this.query.name} (${table}): no summary row`);
+      return {
+        identity: head.identity!,
+        minId: head.min_id,
+        maxId: head.max_id,
+        missing: head.missing ?? [],
+        found: head.found ?? [],
+        events: mine
+          .filter((row) => row.identity === null && row.repository !== null)
+          .map((row) => ({
+            key: this.query.byTag ? auditKey(row.repository!, row.tag ?? '') : row.repository!,
+            events: row.events ?? 0,
+          })),
+      };
+    });
   }
 
   private fullCount(answer: TableAnswer): TableState {
