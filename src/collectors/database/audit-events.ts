@@ -119,7 +119,8 @@ interface TableState {
 export class AuditEventCounter {
   private readonly states = new Map<string, TableState>();
   private readonly lastIdentity = new Map<AuditTable, string>();
-  private queue: Promise<unknown> = Promise.resolve();
+  /** The count in progress, if any. */
+  private running?: Promise<unknown>;
 
   constructor(
     private readonly query: AuditEventQuery,
@@ -131,8 +132,9 @@ export class AuditEventCounter {
     const tables: AuditTable[] = client.schema.hasAuditLogExt
       ? ['audit_log', 'audit_log_ext']
       : ['audit_log'];
-    // Refreshes of one counter run one after another, so two exporters in one process cannot interleave.
-    const run = this.queue.then(async () => {
+    // Refreshes of one counter run one after another, so two exporters in one process cannot interleave. When
+    // none is running, the statement is asked for at once: a refresh hands out connections in the order asked.
+    const counting = async () => {
       const remembered = tables.map((table) => {
         const identity = this.lastIdentity.get(table);
         return identity === undefined ? undefined : this.states.get(identity);
@@ -143,8 +145,16 @@ export class AuditEventCounter {
         states.push(await this.settle(client, table, remembered[index], answers[index]!));
       }
       return summed(states.map((state) => state.counts));
+    };
+    const run = this.running ? this.running.then(counting, counting) : counting();
+    const settled = run.then(
+      () => {},
+      () => {},
+    );
+    this.running = settled;
+    void settled.then(() => {
+      if (this.running === settled) this.running = undefined;
     });
-    this.queue = run.catch(() => {});
     return run;
   }
 
