@@ -31,17 +31,28 @@ FROM repository r
 JOIN project p ON p.project_id = r.project_id AND NOT p.deleted
 LEFT JOIN artifacts ON artifacts.repository_id = r.repository_id`;
 
-interface RepositoryRow {
-  repository: string;
-  project: string;
-  pulls: number;
-  tags: number;
-  artifacts: number;
-  untagged: number;
-  size_bytes: number;
-  last_push: number | null;
-  last_pull: number | null;
-}
+/** REPOSITORIES_SQL's columns, in order. */
+const COLUMNS = [
+  'repository',
+  'project',
+  'pulls',
+  'tags',
+  'artifacts',
+  'untagged',
+  'size_bytes',
+  'last_push',
+  'last_pull',
+] as const;
+const column = (name: (typeof COLUMNS)[number]): number => COLUMNS.indexOf(name);
+const REPOSITORY = column('repository');
+const PROJECT = column('project');
+const PULLS = column('pulls');
+const TAGS = column('tags');
+const ARTIFACTS = column('artifacts');
+const UNTAGGED = column('untagged');
+const SIZE = column('size_bytes');
+const LAST_PUSH = column('last_push');
+const LAST_PULL = column('last_pull');
 
 /** Per repository: pulls, pushes (counted from the audit log, incrementally), tags, artifacts, size, activity. */
 export class RepositoriesCollector implements Collector<HarborDatabase> {
@@ -64,19 +75,23 @@ export class RepositoriesCollector implements Collector<HarborDatabase> {
     // Each row brings its own copy of the project's name: one copy per project is kept.
     const projects = new Map<string, string>();
     const pushes = await this.pushes.count(client);
-    await client.each<RepositoryRow>('repositories', REPOSITORIES_SQL, (row) => {
-      let project = projects.get(row.project);
-      if (project === undefined) projects.set(row.project, (project = row.project));
+    await client.each('repositories', REPOSITORIES_SQL, COLUMNS, (values) => {
+      const repository = values[REPOSITORY]!;
+      const projectName = values[PROJECT]!;
+      let project = projects.get(projectName);
+      if (project === undefined) projects.set(projectName, (project = projectName));
       // One attributes object per repository, shared by its series.
-      const attributes = { project, repository: row.repository };
-      pulls(row.pulls, attributes);
-      pushed(pushes.get(row.repository) ?? 0, attributes);
-      tags(row.tags, attributes);
-      artifacts(row.artifacts, attributes);
-      untagged(row.untagged, attributes);
-      size(row.size_bytes, attributes);
-      if (row.last_push !== null) lastPush(row.last_push, attributes);
-      if (row.last_pull !== null) lastPull(row.last_pull, attributes);
+      const attributes = { project, repository };
+      pulls(Number(values[PULLS]), attributes);
+      pushed(pushes.get(repository) ?? 0, attributes);
+      tags(Number(values[TAGS]), attributes);
+      artifacts(Number(values[ARTIFACTS]), attributes);
+      untagged(Number(values[UNTAGGED]), attributes);
+      size(Number(values[SIZE]), attributes);
+      const lastPushed = values[LAST_PUSH];
+      if (lastPushed !== null) lastPush(Number(lastPushed), attributes);
+      const lastPulled = values[LAST_PULL];
+      if (lastPulled !== null) lastPull(Number(lastPulled), attributes);
     });
   }
 }

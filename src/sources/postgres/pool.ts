@@ -104,30 +104,22 @@ export class HarborPool {
   }
 
   /**
-   * Runs one statement and hands its rows to `onRow` as they arrive, keeping none: rows of a large result then
-   * die young instead of piling up in V8's old generation until the statement ends.
+   * Runs one statement and hands each row to `onRow` as it arrives, as the text of its columns, keeping none:
+   * rows of a large result then die young instead of piling up until the statement ends, and no object is built
+   * per row. The statement's columns must be exactly `columns`, in that order.
    */
-  async each<Row extends object>(
+  async each(
     sql: string,
     params: readonly unknown[] | undefined,
-    onRow: (row: Row) => void,
+    columns: readonly string[],
+    onRow: (values: TextRow) => void,
   ): Promise<void> {
     await this.withClient(
       (client) =>
         new Promise<void>((resolve, reject) => {
-          let failed: unknown;
-          const query = new RowStream(this.statement(sql, params), (error) =>
-            error ? reject(error) : failed ? reject(failed as Error) : resolve(),
+          const query = new TextRowStream(this.statement(sql, params), columns, onRow, (error) =>
+            error ? reject(error) : resolve(),
           );
-          query.on('row', (row: Row) => {
-            if (failed) return;
-            try {
-              onRow(row);
-            } catch (error) {
-              // The rest of the rows are read and dropped; the statement's outcome is this error.
-              failed = error;
-            }
-          });
           void client.query(query);
         }),
     );
@@ -185,17 +177,61 @@ export class HarborPool {
   }
 }
 
+/** A row's columns as the text PostgreSQL sent (null for NULL). */
+export type TextRow = readonly (string | null)[];
+
+/** Thrown by `each` for what went wrong on the exporter's side; the session itself is fine. */
+export class RowHandlingError extends Error {
+  override readonly name = 'RowHandlingError';
+}
+
+interface QueryInternals {
+  handleRowDescription(message: { fields: { name: string }[] }): void;
+  _accumulateRows: boolean;
+  _canceledDueToError?: unknown;
+}
+
 /**
- * pg's Query, told never to keep the rows it emits. pg keeps them whenever the query has a callback, and the
- * client gives every query one when a query timeout is set; the callback is still wanted for the outcome.
- * Tested (test/sources/postgres/row-stream.test.ts), since it leans on how pg's Query decides.
+ * pg's Query, handing each row's text to a function instead of building an object and keeping it. pg keeps rows
+ * whenever the query has a callback, and the client gives every query one when a query timeout is set; the
+ * callback is still wanted for the outcome. An error set in _canceledDueToError is pg's own way of failing a
+ * query once the server has finished it, which leaves the session clean. Tested
+ * (test/sources/postgres/row-stream.test.ts), since it leans on how pg's Query works inside.
  */
-export class RowStream extends pg.Query {
-  handleRowDescription(message: unknown): void {
-    (
-      pg.Query.prototype as unknown as { handleRowDescription(message: unknown): void }
-    ).handleRowDescription.call(this, message);
-    (this as unknown as { _accumulateRows: boolean })._accumulateRows = false;
+export class TextRowStream extends pg.Query {
+  constructor(
+    config: pg.QueryConfig,
+    private readonly columns: readonly string[],
+    private readonly onRow: (values: TextRow) => void,
+    callback: (error: Error | null) => void,
+  ) {
+    super(config, callback as never);
+  }
+
+  handleRowDescription(message: { fields: { name: string }[] }): void {
+    const internals = this as unknown as QueryInternals;
+    (pg.Query.prototype as unknown as QueryInternals).handleRowDescription.call(this, message);
+    internals._accumulateRows = false;
+    const names = message.fields.map((field) => field.name);
+    if (names.join(',') !== this.columns.join(',')) {
+      internals._canceledDueToError = new RowHandlingError(
+        `the statement returns columns [${names.join(', ')}], expected [${this.columns.join(', ')}]`,
+      );
+    }
+  }
+
+  handleDataRow(message: { fields: TextRow }): void {
+    const internals = this as unknown as QueryInternals;
+    if (internals._canceledDueToError) return;
+    try {
+      this.onRow(message.fields);
+    } catch (error) {
+      // The rest of the rows are read and dropped; the statement's outcome is this error.
+      internals._canceledDueToError =
+        error instanceof RowHandlingError
+          ? error
+          : new RowHandlingError(errorMessage(error), { cause: error });
+    }
   }
 }
 
@@ -222,7 +258,7 @@ const STALE_STATEMENT_CODES = new Set(['0A000', '26000']);
  * server sent as it ended the session (severity FATAL or PANIC: terminated by an administrator, shutting down).
  */
 function isConnectionError(error: Error | undefined): boolean {
-  if (error === undefined) return false;
+  if (error === undefined || error instanceof RowHandlingError) return false;
   const { code, severity } = error as { code?: unknown; severity?: unknown };
   if (severity === 'FATAL' || severity === 'PANIC') return true;
   return typeof code !== 'string' || STALE_STATEMENT_CODES.has(code);

@@ -78,9 +78,9 @@ export async function traceCollect(
       statements.push(name);
       return session.client.query(name, sql, params);
     },
-    each: (name, sql, onRow, params) => {
+    each: (name, sql, columns, onRow, params) => {
       statements.push(name);
-      return session.client.each(name, sql, onRow, params);
+      return session.client.each(name, sql, columns, onRow, params);
     },
   };
   try {

@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import type { PostgresServer } from '../../../src/demo/postgres-server.js';
-import { createHarborPool, RowStream, type HarborPool } from '../../../src/sources/postgres/pool.js';
+import { createHarborPool, TextRowStream, type HarborPool } from '../../../src/sources/postgres/pool.js';
 import { silentLogger } from '../../../src/log.js';
 import { testDatabaseSettings, testPostgres } from '../../harness/postgres.js';
 
 const ROWS = 20_000;
 const SERIES_SQL = `SELECT g AS n, repeat('x', 20) AS padding FROM generate_series(1, ${ROWS}) AS g`;
+const COLUMNS = ['n', 'padding'];
 
 describe('rows handed over one at a time', () => {
   let server: PostgresServer;
@@ -22,7 +23,7 @@ describe('rows handed over one at a time', () => {
 
   it('delivers every row in order', async () => {
     const seen: number[] = [];
-    await pool.each<{ n: number }>(SERIES_SQL, undefined, (row) => seen.push(row.n));
+    await pool.each(SERIES_SQL, undefined, COLUMNS, (values) => seen.push(Number(values[0])));
     assert.equal(seen.length, ROWS);
     assert.ok(seen.every((n, index) => n === index + 1));
   });
@@ -32,8 +33,12 @@ describe('rows handed over one at a time', () => {
     await client.connect();
     try {
       let emitted = 0;
-      const query = new RowStream({ text: SERIES_SQL }, () => {});
-      query.on('row', () => emitted++);
+      const query = new TextRowStream(
+        { text: SERIES_SQL },
+        COLUMNS,
+        () => emitted++,
+        () => {},
+      );
       await new Promise<void>((resolve, reject) => {
         query.on('end', () => resolve());
         query.on('error', reject);
@@ -48,7 +53,7 @@ describe('rows handed over one at a time', () => {
 
   it('fails with the server’s error, and the connection serves the next statement', async () => {
     await assert.rejects(
-      pool.each('SELECT 1 / (g - 100) FROM generate_series(1, 200) AS g', undefined, () => {}),
+      pool.each('SELECT 1 / (g - 100) AS n FROM generate_series(1, 200) AS g', undefined, ['n'], () => {}),
       /division by zero/,
     );
     const [row] = await pool.query<{ ok: number }>('SELECT 1 AS ok');
@@ -56,16 +61,29 @@ describe('rows handed over one at a time', () => {
   });
 
   it('fails with the error a row handler throws, after the statement has ended cleanly', async () => {
+    const pid = async () => (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0]!.pid;
+    const sessions = new Set([await pid(), await pid()]);
     let calls = 0;
     await assert.rejects(
-      pool.each<{ n: number }>(SERIES_SQL, undefined, (row) => {
+      pool.each(SERIES_SQL, undefined, COLUMNS, (values) => {
         calls++;
-        if (row.n === 10) throw new Error('bad row 10');
+        if (values[0] === '10') throw new Error('bad row 10');
       }),
       /bad row 10/,
     );
     assert.equal(calls, 10, 'no row is handed over after the failing one');
     const [row] = await pool.query<{ ok: number }>('SELECT 2 AS ok');
     assert.equal(row?.ok, 2);
+    // The session was sound: kept, not replaced.
+    assert.ok(sessions.has(await pid()));
+  });
+
+  it('fails a statement whose columns are not the ones named, naming both', async () => {
+    let calls = 0;
+    await assert.rejects(
+      pool.each(SERIES_SQL, undefined, ['padding', 'n'], () => calls++),
+      /the statement returns columns \[n, padding\], expected \[padding, n\]/,
+    );
+    assert.equal(calls, 0);
   });
 });
