@@ -1,18 +1,19 @@
 /**
  * Measures one registry size in a process of its own, so that resident memory is the exporter's: refresh time per
  * collector (the first, full refresh and later incremental ones), statements, /metrics rendering and size, scrape
- * latency under concurrent clients, memory; then times the fork's per-repository approach on the same data.
+ * latency under concurrent clients, memory; and times the fork's per-repository approach on the same data, in a
+ * process of its own, between the refreshes.
  * Input: a JSON MeasureInput as the first argument. Output: one JSON MeasureResult line on stdout.
  */
 import type { DatabaseSource } from '../src/sources/postgres/database-source.js';
 import { tuneHeapForSnapshots } from '../src/runtime/heap.js';
 import { gzippedBody } from '../src/telemetry/pipeline.js';
 import { startTestExporter, testConfig } from '../test/harness/exporter.js';
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
 import { median, type ScrapeLoad, type ScrapeResult } from './scrape-load.js';
 import { startOtlpSink } from './otlp-sink.js';
-import { runSeedApproach, type SeedApproachResult } from './seed-approach.js';
+import type { SeedApproachResult } from './seed-approach.js';
 
 export interface MeasureInput {
   repositories: number;
@@ -49,6 +50,35 @@ export interface MeasureResult {
   /** Three pushes of the snapshot to an OTLP endpoint, after the scrapes: median time, requests, sizes. */
   otlp: { pushSeconds: number; requestsPerPush: number; bytesPerPush: number; largestRequestBytes: number };
   seedApproach: SeedApproachResult;
+}
+
+/** The fork's approach in a process of its own (run the way this one runs), one run per call of `run`. */
+async function startSeedApproach(
+  config: MeasureInput['clientConfig'],
+): Promise<{ run(): Promise<SeedApproachResult>; stop(): void }> {
+  const compiled = import.meta.url.endsWith('.js');
+  const worker = fork(new URL(`./seed-approach-worker.${compiled ? 'js' : 'ts'}`, import.meta.url).pathname, {
+    execArgv: compiled ? [] : ['--import', 'tsx'],
+  });
+  const next = () =>
+    new Promise<unknown>((resolve, reject) => {
+      const exited = (code: number | null) =>
+        reject(new Error(`the fork approach's process exited (${code})`));
+      worker.once('exit', exited);
+      worker.once('message', (message) => {
+        worker.off('exit', exited);
+        resolve(message);
+      });
+    });
+  await next();
+  return {
+    run: () => {
+      const answer = next() as Promise<SeedApproachResult>;
+      worker.send(config);
+      return answer;
+    },
+    stop: () => worker.disconnect(),
+  };
 }
 
 /** Runs the scraping clients in a process of their own (the same way this one runs: compiled, or through tsx). */
@@ -107,6 +137,14 @@ async function measure(input: MeasureInput): Promise<MeasureResult> {
     const durations: number[] = [];
     const perCollector = new Map<string, number[]>();
     let statements = 0;
+    // The fork's runs sit between the refreshes, spread evenly, so that both see the machine in the same state.
+    const seedApproach = await startSeedApproach(input.clientConfig);
+    const seedRuns: SeedApproachResult[] = [];
+    const seedAfter = new Set(
+      Array.from({ length: input.seedApproachRuns }, (_, index) =>
+        Math.floor(((index + 0.5) * input.steadyRefreshes) / input.seedApproachRuns),
+      ),
+    );
     for (let run = 0; run < input.steadyRefreshes; run++) {
       // Let the render the last refresh started finish first, so each refresh has the process to itself.
       await running.exporter.republish();
@@ -121,7 +159,9 @@ async function measure(input: MeasureInput): Promise<MeasureResult> {
           collector.durationSeconds,
         ]);
       }
+      if (seedAfter.has(run)) seedRuns.push(await seedApproach.run());
     }
+    seedApproach.stop();
     await running.exporter.republish();
     peakRssByPhase['later refreshes and renders'] = peakRss();
     const rendered = running.exporter.pipeline.latest!;
@@ -152,10 +192,6 @@ async function measure(input: MeasureInput): Promise<MeasureResult> {
       gunzipSync(gzippedBody(rendered)).toString('utf8'),
     );
 
-    const seedRuns: SeedApproachResult[] = [];
-    for (let run = 0; run < input.seedApproachRuns; run++) {
-      seedRuns.push(await runSeedApproach(input.clientConfig, true));
-    }
     const seedSeconds = median(seedRuns.map((run) => run.seconds));
     return {
       repositories: input.repositories,
