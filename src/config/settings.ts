@@ -93,8 +93,7 @@ export const settings: readonly SettingSpec[] = [
   {
     key: 'database.max-connections',
     type: 'int',
-    // Three: the three large statements (repositories, projects, vulnerabilities) then run side by side.
-    default: '3',
+    default: '2',
     min: 1,
     max: 5,
     help: "Connections the exporter may hold; each is taken from Harbor's own budget.",

@@ -60,7 +60,7 @@ describe('discovery from the Helm release', () => {
     assert.equal(settings.password, 'chart-pw');
     assert.equal(settings.sslmode, 'disable');
     // Non-discovered settings keep their configured values.
-    assert.equal(settings.maxConnections, 3);
+    assert.equal(settings.maxConnections, 2);
   });
 
   it("reads an external database's existingSecret named by the core pod, and nothing else", async () => {
