@@ -67,9 +67,10 @@ async function benchmarkSize(server: PostgresServer, repositories: number): Prom
         password: server.password,
         database,
       },
-      // Small registries refresh in tens of ms, where the machine's noise shows most: more refreshes, a steadier median.
-      steadyRefreshes: repositories <= 5000 ? 15 : 5,
-      seedApproachRuns: repositories <= 5000 ? 3 : 1,
+      // Small registries refresh in tens of ms, where the machine's noise shows most: more runs of both sides,
+      // steadier medians.
+      steadyRefreshes: repositories <= 5000 ? 25 : 5,
+      seedApproachRuns: repositories <= 5000 ? 5 : 1,
     };
     const program = throughTsx ? ['--import', 'tsx', 'bench/measure.ts'] : [`${BUILD_DIR}/bench/measure.js`];
     const child = spawnSync(process.execPath, [...nodeFlags, ...program, JSON.stringify(input)], {
