@@ -135,12 +135,7 @@ export class SourceRunner<Client> {
     const started = this.now();
     const log = this.options.log.child({ source: this.source.name });
     if (this.inFlight) {
-      const results = this.collectors.map((collector) => ({
-        collector,
-        error: STILL_RUNNING,
-        durationSeconds: 0,
-      }));
-      this.publish(started, results, STILL_RUNNING, this.upMetrics(false), log);
+      this.publish(started, this.allFailed(STILL_RUNNING), STILL_RUNNING, this.upMetrics(false), log);
       return this.state;
     }
 
@@ -149,8 +144,11 @@ export class SourceRunner<Client> {
     // A source whose own bookkeeping throws fails this refresh like any other error, never the process.
     const work = this.runCollectors(controller.signal, log, progress).catch((error: unknown) => {
       const message = errorMessage(error);
-      const results = this.collectors.map((collector) => ({ collector, error: message, durationSeconds: 0 }));
-      return { results, sessionError: message, own: this.upMetrics(progress.answered) };
+      return {
+        results: this.allFailed(message),
+        sessionError: message,
+        own: this.upMetrics(progress.answered),
+      };
     });
     const settled = work.then(
       () => {},
@@ -206,7 +204,7 @@ export class SourceRunner<Client> {
     } catch (error) {
       const message = errorMessage(error);
       return {
-        results: this.collectors.map((collector) => ({ collector, error: message, durationSeconds: 0 })),
+        results: this.allFailed(message),
         sessionError: message,
         own: this.upMetrics(false),
       };
@@ -225,12 +223,7 @@ export class SourceRunner<Client> {
           await session.verify();
         } catch (error) {
           const message = errorMessage(error);
-          const results = this.collectors.map((collector) => ({
-            collector,
-            error: message,
-            durationSeconds: 0,
-          }));
-          return { results, sessionError: message, own: this.upMetrics(false) };
+          return { results: this.allFailed(message), sessionError: message, own: this.upMetrics(false) };
         }
       }
       const own = new Observations(['exporter', 'source']);
@@ -249,6 +242,11 @@ export class SourceRunner<Client> {
   private longestFirst(): Collector<Client>[] {
     const last = new Map(this.state.collectors.map((state) => [state.name, state.durationSeconds]));
     return [...this.collectors].sort((a, b) => (last.get(b.name) ?? 0) - (last.get(a.name) ?? 0));
+  }
+
+  /** Every collector failed with one message, as when the source itself failed. */
+  private allFailed(error: string): CollectorResult[] {
+    return this.collectors.map((collector) => ({ collector, error, durationSeconds: 0 }));
   }
 
   /** The source's up metric alone: 1 when it answered (a refresh that then timed out), 0 when not. */
