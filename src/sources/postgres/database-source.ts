@@ -4,8 +4,6 @@ import type { Source, SourceSession } from '../../refresh/source.js';
 import { harborSchema, type HarborSchema } from './harbor-release.js';
 import { createHarborPool, DatabaseConnectError, type HarborPool, type TextRow } from './pool.js';
 
-export type { TextRow } from './pool.js';
-
 /** What database collectors get: a query function that counts statements, and the Harbor release. */
 export interface HarborDatabase {
   schema: HarborSchema;
@@ -15,7 +13,7 @@ export interface HarborDatabase {
    * Runs one statement and hands over its rows one at a time, keeping none: for results that grow with the
    * registry (a row per repository or tag), so that they never all exist at once. Each row comes as the text
    * PostgreSQL sent for its columns (null for NULL), in the order `columns` names; a statement whose columns are
-   * not exactly those fails. No object is built per row: at 100,000 rows that is what the refresh spends most on.
+   * not exactly those fails. No object is built per row.
    */
   each(
     name: string,
