@@ -132,7 +132,8 @@ export class SourceRunner<Client> {
 
   private async refreshOnce(): Promise<SourceState> {
     if (this.stopped) return this.state;
-    const started = this.now();
+    // Durations come from the monotonic clock: wall-clock time can step (NTP), and counts only whole milliseconds.
+    const started = performance.now();
     const log = this.options.log.child({ source: this.source.name });
     if (this.inFlight) {
       this.publish(started, this.allFailed(STILL_RUNNING), STILL_RUNNING, this.upMetrics(false), log);
@@ -280,6 +281,7 @@ export class SourceRunner<Client> {
   }
 
   private publish(
+    /** performance.now() when the refresh began. */
     started: number,
     results: readonly CollectorResult[],
     sessionError: string | undefined,
@@ -326,17 +328,18 @@ export class SourceRunner<Client> {
       };
     });
     const success = !sessionError && collectorStates.every((state) => state.success);
+    const durationSeconds = elapsedSeconds(started);
     if (sessionError && sessionError !== this.state.lastError)
       log.warn('refresh failed', { err: sessionError });
     else if (!sessionError && !this.state.success && this.state.refreshes > 0 && success)
       log.info('source recovered');
-    else log.debug('refreshed', { seconds: ((finished - started) / 1000).toFixed(3) });
+    else log.debug('refreshed', { seconds: durationSeconds.toFixed(3) });
     this.state = {
       name: this.source.name,
       finished,
       refreshes: this.state.refreshes + 1,
       success,
-      durationSeconds: (finished - started) / 1000,
+      durationSeconds,
       lastSuccessSeconds: success ? finished / 1000 : this.state.lastSuccessSeconds,
       errors: this.state.errors + (success ? 0 : 1),
       lastError: sessionError ?? collectorStates.find((state) => !state.success)?.lastError,
