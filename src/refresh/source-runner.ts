@@ -218,7 +218,8 @@ export class SourceRunner<Client> {
           progress.finished.push(await this.runOne(collector, session.client, signal, log));
         }
       };
-      await Promise.all(Array.from({ length: Math.max(1, this.source.concurrency) }, worker));
+      const workers = Math.min(this.collectors.length, Math.max(1, this.source.concurrency));
+      await Promise.all(Array.from({ length: workers }, worker));
       if (session.verify) {
         try {
           await session.verify();

@@ -22,7 +22,7 @@ export interface Source<Client = unknown> {
   beginRefresh(signal: AbortSignal): Promise<SourceSession<Client>>;
   /** Catalog metric (collector `source`) set to 1 when the source answered a refresh, 0 when it did not. */
   upMetric?: string;
-  /** How many collectors may run at once against this source. */
+  /** How many collectors may run at once against this source (Infinity: all of them). */
   concurrency: number;
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { silentLogger } from '../../src/log.js';
+import type { DatabaseSettings } from '../../src/config/config.js';
 import {
   DatabaseSource,
   fixedDatabaseSettings,
@@ -106,7 +107,117 @@ describe('the database session the exporter opens', () => {
     const seen = (await Promise.all(statements)).map((rows) => rows[0]!.sessions);
     assert.ok(Math.max(...seen) <= 3, `saw ${Math.max(...seen)} sessions`);
     assert.ok((await sessionsOf(db, 'harbor-exporter')) <= 3);
-    assert.equal(source.concurrency, 3);
+    // Pipelined, every collector runs at once: the connections are what bounds the work on the server.
+    assert.equal(source.concurrency, Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('statements pipelined on the connections a refresh holds', () => {
+  let db: HarborTestDatabase;
+  before(async () => {
+    db = await createHarborDatabase({ repositories: 3, seed: 5 });
+  });
+  after(() => db.drop());
+
+  /** The backend each statement ran on, for statements asked for all at once. */
+  async function backendsOf(client: HarborDatabase, count: number, sleepSeconds: number): Promise<number[]> {
+    const asked = Array.from({ length: count }, (_, index) =>
+      client.query<{ pid: number }>(
+        `statement ${index}`,
+        `SELECT pg_backend_pid() AS pid, pg_sleep(${sleepSeconds}) IS NULL AS slept`,
+      ),
+    );
+    return (await Promise.all(asked)).map((rows) => rows[0]!.pid);
+  }
+
+  /** A source on the test database with `settings` changed, closed after `work`. */
+  async function withSource(
+    settings: Partial<DatabaseSettings>,
+    work: (source: DatabaseSource) => Promise<void>,
+  ) {
+    const source = new DatabaseSource(fixedDatabaseSettings({ ...db.settings, ...settings }), silentLogger);
+    try {
+      await work(source);
+    } finally {
+      await source.close();
+    }
+  }
+
+  it('spreads statements asked for at once evenly over the connections it holds', async () => {
+    await withSource({ maxConnections: 2 }, async (source) => {
+      const session = await source.beginRefresh();
+      const pids = await backendsOf(session.client, 6, 0.02);
+      session.release?.();
+      const perConnection = [...new Set(pids)].map((pid) => pids.filter((seen) => seen === pid).length);
+      assert.deepEqual(perConnection, [3, 3]);
+    });
+  });
+
+  it('keeps a failed statement to itself: the ones queued behind it on its connection still answer', async () => {
+    await withSource({ maxConnections: 1 }, async (source) => {
+      const session = await source.beginRefresh();
+      const asked = [
+        session.client.query('first', 'SELECT 1 AS n'),
+        session.client.query('broken', 'SELECT * FROM no_such_table'),
+        session.client.query('third', 'SELECT 3 AS n'),
+      ];
+      const [first, broken, third] = await Promise.allSettled(asked);
+      session.release?.();
+      assert.deepEqual(first, { status: 'fulfilled', value: [{ n: 1 }] });
+      assert.equal(broken?.status, 'rejected');
+      assert.match(
+        String((broken as PromiseRejectedResult).reason),
+        /broken: relation "no_such_table" does not exist/,
+      );
+      assert.deepEqual(third, { status: 'fulfilled', value: [{ n: 3 }] });
+    });
+  });
+
+  it('sends the statements asked for together longest first, by their cost at the last refresh', async () => {
+    await withSource({ maxConnections: 1 }, async (source) => {
+      /** When each statement began on the server, for statements asked for in this order at once. */
+      const startsOf = async () => {
+        const session = await source.beginRefresh();
+        const ask = (name: string, sleepSeconds: number) =>
+          session.client.query<{ began: string }>(
+            name,
+            `SELECT clock_timestamp()::text AS began, pg_sleep(${sleepSeconds}) IS NULL AS slept`,
+          );
+        const answers = await Promise.all([ask('short one', 0), ask('short two', 0), ask('long one', 0.1)]);
+        await session.release?.();
+        return answers.map((rows) => rows[0]!.began);
+      };
+      const [firstShort, , firstLong] = await startsOf();
+      // Unknown costs: sent in the order asked.
+      assert.ok(firstShort! < firstLong!);
+      const [secondShort, , secondLong] = await startsOf();
+      assert.ok(secondLong! < secondShort!, 'the long statement went first once its cost was known');
+    });
+  });
+
+  it('works with the connections it could get when the server refuses some', async () => {
+    await db.admin.query(`CREATE ROLE exporter_one LOGIN PASSWORD 'one' CONNECTION LIMIT 1`);
+    await db.admin.query(`GRANT SELECT ON schema_migrations TO exporter_one`);
+    await withSource({ user: 'exporter_one', password: 'one', maxConnections: 2 }, async (source) => {
+      const session = await source.beginRefresh();
+      const pids = await backendsOf(session.client, 4, 0);
+      session.release?.();
+      assert.equal(new Set(pids).size, 1);
+    }).finally(async () => {
+      await db.admin.query('DROP OWNED BY exporter_one');
+      await db.admin.query('DROP ROLE exporter_one');
+    });
+  });
+
+  it('runs one statement per connection at a time when pipelining is off', async () => {
+    await withSource({ maxConnections: 2, pipelining: false }, async (source) => {
+      const session = await source.beginRefresh();
+      assert.equal(source.concurrency, 2);
+      const pids = await backendsOf(session.client, 4, 0.02);
+      session.release?.();
+      assert.ok(new Set(pids).size <= 2);
+      assert.ok((await sessionsOf(db, 'harbor-exporter')) <= 2);
+    });
   });
 });
 
@@ -120,14 +231,25 @@ describe('statements prepared once per connection', () => {
   after(() => db.drop());
 
   /** Runs `work` on a one-connection source, so that every statement meets the same session. */
-  async function inOneSession(preparedStatements: boolean, work: (client: HarborDatabase) => Promise<void>) {
+  async function inOneSession(
+    preparedStatements: boolean,
+    work: (client: HarborDatabase, next: () => Promise<HarborDatabase>) => Promise<void>,
+  ) {
     const source = new DatabaseSource(
       fixedDatabaseSettings({ ...db.settings, maxConnections: 1, preparedStatements }),
       silentLogger,
     );
+    let session = await source.beginRefresh();
+    /** Ends this refresh and begins the next. */
+    const next = async () => {
+      await session.release?.();
+      session = await source.beginRefresh();
+      return session.client;
+    };
     try {
-      await work((await source.beginRefresh()).client);
+      await work(session.client, next);
     } finally {
+      await session.release?.();
       await source.close();
     }
   }
@@ -151,7 +273,7 @@ describe('statements prepared once per connection', () => {
     }));
 
   it('replaces a session whose prepared statement went stale when a table changed under it', () =>
-    inOneSession(true, async (client) => {
+    inOneSession(true, async (client, next) => {
       await client.query('probe', 'SELECT v FROM exporter_probe');
       const [before] = await client.query<{ pid: number }>('pid', 'SELECT pg_backend_pid() AS pid');
       await db.admin.query('ALTER TABLE exporter_probe ALTER COLUMN v TYPE bigint');
@@ -159,8 +281,10 @@ describe('statements prepared once per connection', () => {
         client.query('probe', 'SELECT v FROM exporter_probe'),
         /probe: cached plan must not change result type/,
       );
-      assert.deepEqual(await client.query('probe', 'SELECT v FROM exporter_probe'), [{ v: '7' }]);
-      const [after] = await client.query<{ pid: number }>('pid', 'SELECT pg_backend_pid() AS pid');
+      // The refresh goes on with what it holds; the next one gets a new session.
+      const following = await next();
+      assert.deepEqual(await following.query('probe', 'SELECT v FROM exporter_probe'), [{ v: '7' }]);
+      const [after] = await following.query<{ pid: number }>('pid', 'SELECT pg_backend_pid() AS pid');
       assert.notEqual(after!.pid, before!.pid, 'a new session took over');
     }));
 });
@@ -184,6 +308,7 @@ describe("Harbor's schema version, read alongside the collectors once known", ()
     const first = await source.beginRefresh();
     const version = first.client.schema.version;
     await first.verify?.();
+    await first.release?.();
 
     // Harbor upgraded between the exporter's refreshes: the next refresh starts on what it knew.
     await db.admin.query('UPDATE schema_migrations SET version = $1 WHERE version = $2', [
@@ -196,9 +321,11 @@ describe("Harbor's schema version, read alongside the collectors once known", ()
       during.verify!(),
       new RegExp(`schema changed from version ${version} to ${version + 1} during the refresh`),
     );
+    await during.release?.();
 
     const after = await source.beginRefresh();
     assert.equal(after.client.schema.version, version + 1);
     await after.verify?.();
+    await after.release?.();
   });
 });

@@ -74,7 +74,11 @@ export class RepositoriesCollector implements Collector<HarborDatabase> {
     const lastPull = out.series('harbor_repository_last_pull_timestamp_seconds');
     // Each row brings its own copy of the project's name: one copy per project is kept.
     const projects = new Map<string, string>();
-    const pushes = await this.pushes.count(client);
+    // Both statements are asked for at once (pipelined, the server runs them back to back or side by side); the
+    // pushes are added once both are answered.
+    const counting = this.pushes.count(client);
+    counting.catch(() => {});
+    const seen: { project: string; repository: string }[] = [];
     await client.each('repositories', REPOSITORIES_SQL, COLUMNS, (values) => {
       const repository = values[REPOSITORY]!;
       const projectName = values[PROJECT]!;
@@ -82,8 +86,8 @@ export class RepositoriesCollector implements Collector<HarborDatabase> {
       if (project === undefined) projects.set(projectName, (project = projectName));
       // One attributes object per repository, shared by its series.
       const attributes = { project, repository };
+      seen.push(attributes);
       pulls(Number(values[PULLS]), attributes);
-      pushed(pushes.get(repository) ?? 0, attributes);
       tags(Number(values[TAGS]), attributes);
       artifacts(Number(values[ARTIFACTS]), attributes);
       untagged(Number(values[UNTAGGED]), attributes);
@@ -93,5 +97,7 @@ export class RepositoriesCollector implements Collector<HarborDatabase> {
       const lastPulled = values[LAST_PULL];
       if (lastPulled !== null) lastPull(Number(lastPulled), attributes);
     });
+    const pushes = await counting;
+    for (const attributes of seen) pushed(pushes.get(attributes.repository) ?? 0, attributes);
   }
 }

@@ -51,13 +51,16 @@ export class DatabaseSource implements Source<HarborDatabase> {
     private readonly log: Logger,
   ) {}
 
+  /** Pipelined, every collector runs at once and the pool spreads their statements; otherwise one per connection. */
   get concurrency(): number {
+    if (this.pool?.pipelining) return Number.POSITIVE_INFINITY;
     return this.pool?.maxConnections ?? 1;
   }
 
   async beginRefresh(): Promise<SourceSession<HarborDatabase>> {
     if (this.closed) throw new Error('database source is closed');
     const pool = await this.currentPool();
+    const session = pool.session();
     let statements = 0;
     const statement = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
       statements++;
@@ -72,14 +75,14 @@ export class DatabaseSource implements Source<HarborDatabase> {
       }
     };
     const query = <Row extends object>(name: string, sql: string, params?: readonly unknown[]) =>
-      statement(name, () => pool.query<Row>(sql, params));
+      statement(name, () => session.query<Row>(name, sql, params));
     const each = (
       name: string,
       sql: string,
       columns: readonly string[],
       onRow: (values: TextRow) => void,
       params?: readonly unknown[],
-    ) => statement(name, () => pool.each(sql, params, columns, onRow));
+    ) => statement(name, () => session.each(name, sql, params, columns, onRow));
     // Read alongside the collectors once known: Harbor's schema changes only with an upgrade, and a refresh that
     // ran on a schema that has since changed is discarded by verify().
     const reading = query<{ version: number | null }>('schema_migrations', SCHEMA_VERSION_SQL).then(
@@ -92,9 +95,16 @@ export class DatabaseSource implements Source<HarborDatabase> {
     );
     const known = this.schema;
     if (known) reading.catch(() => {});
-    const schema = known ?? (await reading);
+    let schema: HarborSchema;
+    try {
+      schema = known ?? (await reading);
+    } catch (error) {
+      session.release();
+      throw error;
+    }
     this.schema = schema;
     return {
+      release: () => session.release(),
       client: { schema, query, each },
       verify: async () => {
         const current = await reading;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import type { DatabaseSettings } from '../../config/config.js';
 import { errorMessage, type Logger } from '../../log.js';
+import { StatementLanes } from './lanes.js';
 
 export const APPLICATION_NAME = 'harbor-exporter';
 
@@ -43,11 +44,15 @@ export function createHarborPool(settings: DatabaseSettings, log: Logger): Harbo
     keepAliveInitialDelayMillis: 10_000,
     allowExitOnIdle: true,
     options,
+    pipeline: settings.pipelining,
   });
   // An idle connection closed by the server (restart, idle limit) must not crash the process.
   pool.on('error', (error) => log.debug('idle database connection closed', { err: errorMessage(error) }));
   const target = `${settings.host}:${settings.port}/${settings.database} as ${settings.user}`;
-  return new HarborPool(pool, settings.idleSessionTimeoutMs, target, log, settings.preparedStatements);
+  return new HarborPool(pool, settings.idleSessionTimeoutMs, target, log, {
+    preparedStatements: settings.preparedStatements,
+    pipelining: settings.pipelining,
+  });
 }
 
 /**
@@ -76,11 +81,37 @@ export class DatabaseConnectError extends Error {
   }
 }
 
+/** How statements reach the server. */
+export interface StatementOptions {
+  /** Name each statement, so the server parses and plans it once per connection. */
+  preparedStatements: boolean;
+  /** Hold the connections for a whole refresh and send each statement without waiting for those before it. */
+  pipelining: boolean;
+}
+
+/** The statements of one refresh. */
+export interface StatementSession {
+  query<Row extends object>(name: string, sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  each(
+    name: string,
+    sql: string,
+    params: readonly unknown[] | undefined,
+    columns: readonly string[],
+    onRow: (values: TextRow) => void,
+  ): Promise<void>;
+  /** Gives back what the session holds; always called, once its statements have settled. */
+  release(): void;
+}
+
 /** The pool plus per-connection setup that must finish before the connection's first statement. */
 export class HarborPool {
   private readonly prepared = new WeakSet<pg.PoolClient>();
   /** Connections checked out now, so that end() can close them mid-statement. */
   private readonly active = new Set<pg.PoolClient>();
+  /** Of those, the ones pipelined sessions hold (given back by the session, or by end()). */
+  private readonly held = new Set<pg.PoolClient>();
+  /** Milliseconds each statement took at its last run, by name: where pipelined statements are sent. */
+  private readonly costs = new Map<string, number>();
 
   constructor(
     readonly pool: pg.Pool,
@@ -88,19 +119,59 @@ export class HarborPool {
     /** host:port/database as user, for error messages; never the password. */
     readonly target: string,
     private readonly log: Logger,
-    /** Name each statement, so the server parses and plans it once per connection. */
-    private readonly preparedStatements = true,
+    private readonly options: StatementOptions = { preparedStatements: true, pipelining: true },
   ) {}
 
   get maxConnections(): number {
     return this.pool.options.max ?? 1;
   }
 
+  get pipelining(): boolean {
+    return this.options.pipelining;
+  }
+
+  /**
+   * A refresh's way to the server. Pipelined, it holds every connection until released and sends each statement
+   * at once on the connection expected to be free first; otherwise each statement checks out a connection of its
+   * own and gives it back when answered.
+   */
+  session(): StatementSession {
+    if (!this.options.pipelining) {
+      return {
+        query: (_name, sql, params) => this.withClient((client) => this.rows(client, sql, params)),
+        each: (_name, sql, params, columns, onRow) =>
+          this.withClient((client) => this.stream(client, sql, params, columns, onRow)),
+        release: () => {},
+      };
+    }
+    const lanes = new StatementLanes(
+      {
+        checkOut: () => this.checkOut(),
+        checkIn: (client, broken) => this.checkIn(client, broken),
+        isConnectionError,
+      },
+      this.maxConnections,
+      this.costs,
+    );
+    return {
+      query: (name, sql, params) => lanes.run(name, (client) => this.rows(client, sql, params)),
+      each: (name, sql, params, columns, onRow) =>
+        lanes.run(name, (client) => this.stream(client, sql, params, columns, onRow)),
+      release: () => lanes.release(),
+    };
+  }
+
   async query<Row extends object>(sql: string, params?: readonly unknown[]): Promise<Row[]> {
-    return this.withClient(async (client) => {
-      const result = await client.query<Row>(this.statement(sql, params));
-      return result.rows;
-    });
+    return this.withClient((client) => this.rows<Row>(client, sql, params));
+  }
+
+  private async rows<Row extends object>(
+    client: pg.PoolClient,
+    sql: string,
+    params: readonly unknown[] | undefined,
+  ): Promise<Row[]> {
+    const result = await client.query<Row>(this.statement(sql, params));
+    return result.rows;
   }
 
   /**
@@ -114,24 +185,47 @@ export class HarborPool {
     columns: readonly string[],
     onRow: (values: TextRow) => void,
   ): Promise<void> {
-    await this.withClient(
-      (client) =>
-        new Promise<void>((resolve, reject) => {
-          const query = new TextRowStream(this.statement(sql, params), columns, onRow, (error) =>
-            error ? reject(error) : resolve(),
-          );
-          void client.query(query);
-        }),
-    );
+    await this.withClient((client) => this.stream(client, sql, params, columns, onRow));
+  }
+
+  private stream(
+    client: pg.PoolClient,
+    sql: string,
+    params: readonly unknown[] | undefined,
+    columns: readonly string[],
+    onRow: (values: TextRow) => void,
+  ): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const query = new TextRowStream(this.statement(sql, params), columns, onRow, (error) =>
+        error ? reject(error) : resolve(),
+      );
+      void client.query(query);
+    });
   }
 
   private statement(sql: string, params: readonly unknown[] | undefined): pg.QueryConfig {
     const values = params as unknown[] | undefined;
-    return this.preparedStatements ? { name: statementName(sql), text: sql, values } : { text: sql, values };
+    return this.options.preparedStatements
+      ? { name: statementName(sql), text: sql, values }
+      : { text: sql, values };
   }
 
-  /** A pooled connection, set up on first use, for one piece of work; broken connections are not reused. */
-  private async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * A connection for a pipelined session: the session limits are sent ahead of its first statement, which waits
+   * for nothing since the server answers in order.
+   */
+  private async checkOut(): Promise<pg.PoolClient> {
+    const client = await this.connect();
+    this.held.add(client);
+    if (!this.prepared.has(client)) {
+      void this.setUp(client);
+      this.prepared.add(client);
+    }
+    return client;
+  }
+
+  /** A connection from the pool, counted as active until given back. */
+  private async connect(): Promise<pg.PoolClient> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -139,6 +233,30 @@ export class HarborPool {
       throw new DatabaseConnectError(this.target, error);
     }
     this.active.add(client);
+    return client;
+  }
+
+  private checkIn(client: pg.PoolClient, broken: Error | undefined): void {
+    if (!this.held.delete(client)) return;
+    this.active.delete(client);
+    client.release(broken);
+  }
+
+  private setUp(client: pg.PoolClient): Promise<unknown> {
+    return client
+      .query(SESSION_SETUP_SQL, [
+        String(this.idleSessionTimeoutMs),
+        String(CLIENT_CHECK_INTERVAL_MS),
+        String(TCP_USER_TIMEOUT_MS),
+      ])
+      .catch((error: unknown) =>
+        this.log.debug('could not set session limits', { err: errorMessage(error) }),
+      );
+  }
+
+  /** A pooled connection, set up on first use, for one piece of work; broken connections are not reused. */
+  private async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.connect();
     let broken: Error | undefined;
     // pg-pool listens for a connection's errors only while it is idle: a session the server ends between this
     // connection's statements (pg_terminate_backend, a restart) would otherwise crash the process.
@@ -146,15 +264,7 @@ export class HarborPool {
     client.on('error', onError);
     try {
       if (!this.prepared.has(client)) {
-        await client
-          .query(SESSION_SETUP_SQL, [
-            String(this.idleSessionTimeoutMs),
-            String(CLIENT_CHECK_INTERVAL_MS),
-            String(TCP_USER_TIMEOUT_MS),
-          ])
-          .catch((error: unknown) =>
-            this.log.debug('could not set session limits', { err: errorMessage(error) }),
-          );
+        await this.setUp(client);
         this.prepared.add(client);
       }
       return await work(client);
@@ -172,9 +282,21 @@ export class HarborPool {
   /** Closes every connection now: idle ones at once, busy ones by ending their socket mid-statement. */
   async end(): Promise<void> {
     const ended = this.pool.end();
-    for (const client of this.active) void client.end().catch(() => {});
+    for (const client of this.active) closeNow(client);
+    // A refresh's held connections go back now, destroyed, whether or not the refresh ever releases them.
+    for (const client of this.held) this.checkIn(client, new Error('the database source is closing'));
     await ended;
   }
+}
+
+/**
+ * Ends a connection now, even with statements running or queued on it. pg's end() destroys the socket of a busy
+ * connection, except in pipeline mode, where it waits for every statement sent to be answered first: a statement
+ * waiting on a lock would then hold the exporter's shutdown for as long as the statement timeout.
+ */
+function closeNow(client: pg.PoolClient): void {
+  void client.end().catch(() => {});
+  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
 }
 
 /** A row's columns as the text PostgreSQL sent (null for NULL). */
