@@ -1,5 +1,11 @@
 import type pg from 'pg';
 
+/**
+ * How much one refresh moves a statement's expected cost. A measured cost is noisy: a statement queued behind
+ * another is timed from when the exporter noticed that one's answer, which is late when it was busy.
+ */
+const COST_WEIGHT = 0.25;
+
 /** One connection held for a refresh, with the statements sent on it and not yet answered. */
 interface Lane {
   client: pg.PoolClient;
@@ -60,11 +66,10 @@ export class StatementLanes {
       throw error;
     } finally {
       const done = performance.now();
-      // It started when it was sent or when the statement before it on this connection finished, if later;
-      // averaged with the last cost, since one refresh's timing moves with the machine's load.
+      // It started when it was sent or when the statement before it on this connection finished, if later.
       const cost = done - Math.max(sent, lane.lastDone);
       const previous = this.costs.get(name);
-      this.costs.set(name, previous === undefined ? cost : (previous + cost) / 2);
+      this.costs.set(name, previous === undefined ? cost : previous + (cost - previous) * COST_WEIGHT);
       lane.lastDone = done;
       if (--lane.inFlight === 0) lane.busyUntil = done;
     }
