@@ -29,7 +29,7 @@ export interface MeasureResult {
   firstStatements: number;
   refreshSeconds: number;
   statements: number;
-  /** Median over the steady refreshes, per collector (they run two at a time, on two connections). */
+  /** Median over the steady refreshes, per collector: from the start of the refresh to its last answer (all start at once). */
   collectorSeconds: Record<string, number>;
   firstCollectorSeconds: Record<string, number>;
   series: number;

@@ -3,9 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { silentLogger } from '../../src/log.js';
 import type { DatabaseSettings } from '../../src/config/config.js';
+import { Observations } from '../../src/refresh/observations.js';
 import {
   DatabaseSource,
   fixedDatabaseSettings,
+  LARGE_REFRESH_ROWS,
   type HarborDatabase,
 } from '../../src/sources/postgres/database-source.js';
 import { createHarborDatabase, type HarborTestDatabase } from '../harness/postgres.js';
@@ -107,8 +109,6 @@ describe('the database session the exporter opens', () => {
     const seen = (await Promise.all(statements)).map((rows) => rows[0]!.sessions);
     assert.ok(Math.max(...seen) <= 3, `saw ${Math.max(...seen)} sessions`);
     assert.ok((await sessionsOf(db, 'harbor-exporter')) <= 3);
-    // Pipelined, every collector runs at once: the connections are what bounds the work on the server.
-    assert.equal(source.concurrency, Number.POSITIVE_INFINITY);
   });
 });
 
@@ -206,6 +206,32 @@ describe('statements pipelined on the connections a refresh holds', () => {
     }).finally(async () => {
       await db.admin.query('DROP OWNED BY exporter_one');
       await db.admin.query('DROP ROLE exporter_one');
+    });
+  });
+
+  it('runs every collector at once once the registry is known to be small, else one per connection', async () => {
+    await withSource({ maxConnections: 2 }, async (source) => {
+      const refreshStreaming = async (rows: number) => {
+        const session = await source.beginRefresh();
+        let seen = 0;
+        await session.client.each(
+          'rows',
+          'SELECT n FROM generate_series(1, $1::int) AS n',
+          ['n'],
+          () => seen++,
+          [rows],
+        );
+        session.finish?.(new Observations(['exporter', 'source']));
+        await session.release?.();
+        assert.equal(seen, rows);
+      };
+      assert.equal(source.concurrency, 1, 'no pool yet');
+      await refreshStreaming(10);
+      assert.equal(source.concurrency, Number.POSITIVE_INFINITY);
+      await refreshStreaming(LARGE_REFRESH_ROWS);
+      assert.equal(source.concurrency, 2);
+      await refreshStreaming(10);
+      assert.equal(source.concurrency, Number.POSITIVE_INFINITY);
     });
   });
 

@@ -32,6 +32,8 @@ export interface DatabaseSettingsProvider {
 }
 
 const SCHEMA_VERSION_SQL = 'SELECT max(version)::int AS version FROM schema_migrations';
+/** Rows streamed by a refresh (one per repository with the default collectors) from which it counts as large. */
+export const LARGE_REFRESH_ROWS = 10_000;
 const INVALID_PASSWORD = '28P01';
 
 /** Harbor's PostgreSQL as a source: one pool for the life of the process, rebuilt only if settings change. */
@@ -45,16 +47,26 @@ export class DatabaseSource implements Source<HarborDatabase> {
   private closed = false;
   /** Statements the last finished refresh ran, for the benchmark and tests. */
   lastStatements = 0;
+  /** Rows the last finished refresh streamed (`each`); unknown before the first. */
+  private lastRowsStreamed?: number;
 
   constructor(
     private readonly settings: DatabaseSettingsProvider,
     private readonly log: Logger,
   ) {}
 
-  /** Pipelined, every collector runs at once and the pool spreads their statements; otherwise one per connection. */
+  /**
+   * Pipelined, every collector runs at once and the pool spreads their statements once a refresh has shown the
+   * registry to be small; until then, and whenever the last refresh streamed a large registry's rows, one
+   * collector per connection, as without pipelining. With every
+   * collector's results arriving together, V8 promoted more of a large refresh's objects: at 100,000 repositories
+   * the peak was 310 MB against 275 MB one per connection (docs/benchmarks.md), for a refresh no faster.
+   */
   get concurrency(): number {
-    if (this.pool?.pipelining) return Number.POSITIVE_INFINITY;
-    return this.pool?.maxConnections ?? 1;
+    const connections = this.pool?.maxConnections ?? 1;
+    const small = this.lastRowsStreamed !== undefined && this.lastRowsStreamed < LARGE_REFRESH_ROWS;
+    if (!this.pool?.pipelining || !small) return connections;
+    return Number.POSITIVE_INFINITY;
   }
 
   async beginRefresh(): Promise<SourceSession<HarborDatabase>> {
@@ -62,6 +74,7 @@ export class DatabaseSource implements Source<HarborDatabase> {
     const pool = await this.currentPool();
     const session = pool.session();
     let statements = 0;
+    let rowsStreamed = 0;
     const statement = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
       statements++;
       try {
@@ -82,7 +95,13 @@ export class DatabaseSource implements Source<HarborDatabase> {
       columns: readonly string[],
       onRow: (values: TextRow) => void,
       params?: readonly unknown[],
-    ) => statement(name, () => session.each(name, sql, params, columns, onRow));
+    ) =>
+      statement(name, () =>
+        session.each(name, sql, params, columns, (values) => {
+          rowsStreamed++;
+          onRow(values);
+        }),
+      );
     // Read alongside the collectors once known: Harbor's schema changes only with an upgrade, and a refresh that
     // ran on a schema that has since changed is discarded by verify().
     const reading = query<{ version: number | null }>('schema_migrations', SCHEMA_VERSION_SQL).then(
@@ -117,6 +136,7 @@ export class DatabaseSource implements Source<HarborDatabase> {
       },
       finish: (out) => {
         this.lastStatements = statements;
+        this.lastRowsStreamed = rowsStreamed;
         out.add('harbor_exporter_database_statements', statements);
         out.add('harbor_exporter_harbor_schema_version', schema.version);
       },
