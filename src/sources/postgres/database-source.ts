@@ -56,23 +56,25 @@ export class DatabaseSource implements Source<HarborDatabase> {
   ) {}
 
   /**
-   * Pipelined, every collector runs at once and the pool spreads their statements once a refresh has shown the
-   * registry to be small; until then, and whenever the last refresh streamed a large registry's rows, one
-   * collector per connection, as without pipelining. With every
-   * collector's results arriving together, V8 promoted more of a large refresh's objects: at 100,000 repositories
-   * the peak was 310 MB against 275 MB one per connection (docs/benchmarks.md), for a refresh no faster.
+   * Pipelined, every collector runs at once and the pool spreads their statements: once a refresh has shown the
+   * registry to be small. Until then, and whenever the last refresh streamed a large registry's rows, statements
+   * go one at a time per connection and collectors one per connection. Pipelined at 100,000 repositories, the
+   * peak resident memory was 275 to 310 MB in five runs against 278 to 282 MB without (docs/benchmarks.md), for a
+   * refresh a few percent faster: memory decides there.
    */
   get concurrency(): number {
-    const connections = this.pool?.maxConnections ?? 1;
+    return this.pipelined ? Number.POSITIVE_INFINITY : (this.pool?.maxConnections ?? 1);
+  }
+
+  private get pipelined(): boolean {
     const small = this.lastRowsStreamed !== undefined && this.lastRowsStreamed < LARGE_REFRESH_ROWS;
-    if (!this.pool?.pipelining || !small) return connections;
-    return Number.POSITIVE_INFINITY;
+    return small && this.pool?.pipelining === true;
   }
 
   async beginRefresh(): Promise<SourceSession<HarborDatabase>> {
     if (this.closed) throw new Error('database source is closed');
     const pool = await this.currentPool();
-    const session = pool.session();
+    const session = pool.session(this.pipelined);
     let statements = 0;
     let rowsStreamed = 0;
     const statement = async <T>(name: string, run: () => Promise<T>): Promise<T> => {

@@ -131,12 +131,12 @@ export class HarborPool {
   }
 
   /**
-   * A refresh's way to the server. Pipelined, it holds every connection until released and sends each statement
-   * at once on the connection expected to be free first; otherwise each statement checks out a connection of its
-   * own and gives it back when answered.
+   * A refresh's way to the server. Pipelined (when the pool allows it and the caller asks), it holds every
+   * connection until released and sends each statement at once on the connection expected to be free first;
+   * otherwise each statement checks out a connection of its own and gives it back when answered.
    */
-  session(): StatementSession {
-    if (!this.options.pipelining) {
+  session(pipelined = this.options.pipelining): StatementSession {
+    if (!pipelined || !this.options.pipelining) {
       return {
         query: (_name, sql, params) => this.withClient((client) => this.rows(client, sql, params)),
         each: (_name, sql, params, columns, onRow) =>
