@@ -129,9 +129,9 @@ export const settings: readonly SettingSpec[] = [
     type: 'bool',
     default: 'true',
     help:
-      'Send each statement of a refresh at once, without waiting for the answers to those before it on its ' +
-      'connection, so that the server runs them back to back; each keeps its own transaction and error. Turn off ' +
-      'behind a pooler that does not pass pipelined statements through.',
+      'For registries under 10,000 repositories, send each statement of a refresh at once, without waiting for the ' +
+      'answers to those before it on its connection, so that the server runs them back to back; each keeps its ' +
+      'own transaction and error. Turn off behind a pooler that does not pass pipelined statements through.',
   },
   {
     key: 'database.connect-timeout',
