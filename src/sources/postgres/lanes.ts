@@ -56,8 +56,8 @@ export class StatementLanes {
   /** Runs `work` (one statement on the client it is given) on the connection expected to be free first. */
   async run<T>(name: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const lanes = await (this.lanes ??= this.open());
-    const lane = await this.assign(lanes, name);
     if (this.released) throw new Error('the refresh has ended');
+    const lane = await this.assign(lanes, name);
     const sent = performance.now();
     try {
       return await work(lane.client);
@@ -134,14 +134,11 @@ export class StatementLanes {
   /** The connection expected to be free first; on a tie the one with fewer statements queued, then the first. */
   private pick(lanes: readonly Lane[]): Lane {
     const now = performance.now();
+    const free = (lane: Lane) => Math.max(now, lane.busyUntil);
     let best: Lane | undefined;
     for (const lane of lanes) {
       if (lane.broken) continue;
-      if (
-        !best ||
-        Math.max(now, lane.busyUntil) < Math.max(now, best.busyUntil) ||
-        (Math.max(now, lane.busyUntil) === Math.max(now, best.busyUntil) && lane.inFlight < best.inFlight)
-      ) {
+      if (!best || free(lane) < free(best) || (free(lane) === free(best) && lane.inFlight < best.inFlight)) {
         best = lane;
       }
     }

@@ -135,7 +135,7 @@ export class HarborPool {
    * connection until released and sends each statement at once on the connection expected to be free first;
    * otherwise each statement checks out a connection of its own and gives it back when answered.
    */
-  session(pipelined = this.options.pipelining): StatementSession {
+  session(pipelined: boolean): StatementSession {
     if (!pipelined || !this.options.pipelining) {
       return {
         query: (_name, sql, params) => this.withClient((client) => this.rows(client, sql, params)),
