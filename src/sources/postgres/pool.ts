@@ -138,9 +138,8 @@ export class HarborPool {
   session(pipelined: boolean): StatementSession {
     if (!pipelined || !this.options.pipelining) {
       return {
-        query: (_name, sql, params) => this.withClient((client) => this.rows(client, sql, params)),
-        each: (_name, sql, params, columns, onRow) =>
-          this.withClient((client) => this.stream(client, sql, params, columns, onRow)),
+        query: (_name, sql, params) => this.query(sql, params),
+        each: (_name, sql, params, columns, onRow) => this.each(sql, params, columns, onRow),
         release: () => {},
       };
     }
