@@ -91,22 +91,14 @@ export class StatementLanes {
 
   /** Checks out the connections; works with as many as could be had, fails only when none could. */
   private async open(): Promise<Lane[]> {
-    const outcomes = await Promise.allSettled(Array.from({ length: this.size }, () => this.host.checkOut()));
     const lanes: Lane[] = [];
-    for (const outcome of outcomes) {
-      if (outcome.status !== 'fulfilled') continue;
-      const lane: Lane = {
-        client: outcome.value,
-        inFlight: 0,
-        busyUntil: 0,
-        lastDone: 0,
-        // pg-pool listens for a connection's errors only while it is idle: a session the server ends while this
-        // refresh holds it (pg_terminate_backend, a restart) would otherwise crash the process.
-        onError: (error) => (lane.broken ??= error),
-      };
-      lane.client.on('error', lane.onError);
-      lanes.push(lane);
-    }
+    // Each connection is watched from the moment it is checked out, not once all are: one taken idle from the pool
+    // can learn that the server ended it while another is still being opened.
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: this.size }, () =>
+        this.host.checkOut().then((client) => lanes.push(watched(client))),
+      ),
+    );
     if (lanes.length === 0) throw (outcomes[0] as PromiseRejectedResult).reason;
     return lanes;
   }
@@ -145,4 +137,21 @@ export class StatementLanes {
     // Every connection failed: the statement is sent on one anyway and fails with its connection's error.
     return best ?? lanes[0]!;
   }
+}
+
+/**
+ * A lane on a connection just checked out. pg-pool listens for a connection's errors only while it is idle: a
+ * session the server ends while a refresh holds it (pg_terminate_backend, a restart) would otherwise crash the
+ * process.
+ */
+function watched(client: pg.PoolClient): Lane {
+  const lane: Lane = {
+    client,
+    inFlight: 0,
+    busyUntil: 0,
+    lastDone: 0,
+    onError: (error) => (lane.broken ??= error),
+  };
+  client.on('error', lane.onError);
+  return lane;
 }
