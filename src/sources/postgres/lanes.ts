@@ -15,17 +15,18 @@ interface Lane {
   busyUntil: number;
   /** When its last answered statement finished: the next one queued behind it started then. */
   lastDone: number;
-  /** The connection failed; nothing more is sent on it. */
+  /** A statement failed with its connection; nothing more is sent on it. */
   broken?: Error;
-  onError: (error: Error) => void;
 }
 
 /** What the lanes need from the pool around them. */
 export interface LaneHost {
   /** Checks out one connection, set up (the setup may be sent, pipelined, before the first statement). */
   checkOut(): Promise<pg.PoolClient>;
-  /** Gives a connection back: destroyed when `broken` is set. */
+  /** Gives a connection back: destroyed when `broken` is set, or when the server ended it. */
   checkIn(client: pg.PoolClient, broken: Error | undefined): void;
+  /** The error the server reported on a checked-out connection (it ended the session), if any. */
+  failure(client: pg.PoolClient): Error | undefined;
   /** Whether an error from a statement means its connection can no longer be trusted. */
   isConnectionError(error: Error): boolean;
 }
@@ -80,10 +81,7 @@ export class StatementLanes {
     this.released = true;
     void this.lanes?.then(
       (lanes) => {
-        for (const lane of lanes) {
-          lane.client.off('error', lane.onError);
-          this.host.checkIn(lane.client, lane.broken);
-        }
+        for (const lane of lanes) this.host.checkIn(lane.client, lane.broken);
       },
       () => {},
     );
@@ -91,14 +89,12 @@ export class StatementLanes {
 
   /** Checks out the connections; works with as many as could be had, fails only when none could. */
   private async open(): Promise<Lane[]> {
+    const outcomes = await Promise.allSettled(Array.from({ length: this.size }, () => this.host.checkOut()));
     const lanes: Lane[] = [];
-    // Each connection is watched from the moment it is checked out, not once all are: one taken idle from the pool
-    // can learn that the server ended it while another is still being opened.
-    const outcomes = await Promise.allSettled(
-      Array.from({ length: this.size }, () =>
-        this.host.checkOut().then((client) => lanes.push(watched(client))),
-      ),
-    );
+    for (const outcome of outcomes) {
+      if (outcome.status !== 'fulfilled') continue;
+      lanes.push({ client: outcome.value, inFlight: 0, busyUntil: 0, lastDone: 0 });
+    }
     if (lanes.length === 0) throw (outcomes[0] as PromiseRejectedResult).reason;
     return lanes;
   }
@@ -129,7 +125,7 @@ export class StatementLanes {
     const free = (lane: Lane) => Math.max(now, lane.busyUntil);
     let best: Lane | undefined;
     for (const lane of lanes) {
-      if (lane.broken) continue;
+      if (lane.broken ?? this.host.failure(lane.client)) continue;
       if (!best || free(lane) < free(best) || (free(lane) === free(best) && lane.inFlight < best.inFlight)) {
         best = lane;
       }
@@ -137,21 +133,4 @@ export class StatementLanes {
     // Every connection failed: the statement is sent on one anyway and fails with its connection's error.
     return best ?? lanes[0]!;
   }
-}
-
-/**
- * A lane on a connection just checked out. pg-pool listens for a connection's errors only while it is idle: a
- * session the server ends while a refresh holds it (pg_terminate_backend, a restart) would otherwise crash the
- * process.
- */
-function watched(client: pg.PoolClient): Lane {
-  const lane: Lane = {
-    client,
-    inFlight: 0,
-    busyUntil: 0,
-    lastDone: 0,
-    onError: (error) => (lane.broken ??= error),
-  };
-  client.on('error', lane.onError);
-  return lane;
 }

@@ -106,8 +106,13 @@ export interface StatementSession {
 /** The pool plus per-connection setup that must finish before the connection's first statement. */
 export class HarborPool {
   private readonly prepared = new WeakSet<pg.PoolClient>();
-  /** Connections checked out now, so that end() can close them mid-statement. */
-  private readonly active = new Set<pg.PoolClient>();
+  /**
+   * Connections checked out now (so that end() can close them mid-statement), each with its listener for the errors
+   * the server reports while it is checked out.
+   */
+  private readonly active = new Map<pg.PoolClient, (error: Error) => void>();
+  /** Why a checked-out connection can no longer be trusted, once the server has said so. */
+  private readonly failures = new WeakMap<pg.PoolClient, Error>();
   /** Of those, the ones pipelined sessions hold (given back by the session, or by end()). */
   private readonly held = new Set<pg.PoolClient>();
   /** Milliseconds each statement took at its last run, by name: where pipelined statements are sent. */
@@ -147,6 +152,7 @@ export class HarborPool {
       {
         checkOut: () => this.checkOut(),
         checkIn: (client, broken) => this.checkIn(client, broken),
+        failure: (client) => this.failures.get(client),
         isConnectionError,
       },
       this.maxConnections,
@@ -223,7 +229,7 @@ export class HarborPool {
     return client;
   }
 
-  /** A connection from the pool, counted as active until given back. */
+  /** A connection from the pool, counted as active and watched for errors until given back. */
   private async connect(): Promise<pg.PoolClient> {
     let client: pg.PoolClient;
     try {
@@ -231,14 +237,28 @@ export class HarborPool {
     } catch (error) {
       throw new DatabaseConnectError(this.target, error);
     }
-    this.active.add(client);
+    // pg-pool listens for a connection's errors only while it is idle: a session the server ends while it is
+    // checked out (pg_terminate_backend, a restart) would otherwise crash the process. It is watched from here, not
+    // from when its holder first uses it: a refresh takes an idle one, then waits for its others to open.
+    const onError = (error: Error) => {
+      if (!this.failures.has(client)) this.failures.set(client, error);
+    };
+    client.on('error', onError);
+    this.active.set(client, onError);
     return client;
   }
 
-  private checkIn(client: pg.PoolClient, broken: Error | undefined): void {
-    if (!this.held.delete(client)) return;
+  /** Gives a connection back to the pool; it is destroyed when it failed (`failure`, or an error the server sent). */
+  private giveBack(client: pg.PoolClient, failure: Error | undefined): void {
+    const onError = this.active.get(client);
+    if (!onError) return;
     this.active.delete(client);
-    client.release(broken);
+    client.off('error', onError);
+    client.release(this.failures.get(client) ?? failure);
+  }
+
+  private checkIn(client: pg.PoolClient, broken: Error | undefined): void {
+    if (this.held.delete(client)) this.giveBack(client, broken);
   }
 
   private setUp(client: pg.PoolClient): Promise<unknown> {
@@ -256,11 +276,7 @@ export class HarborPool {
   /** A pooled connection, set up on first use, for one piece of work; broken connections are not reused. */
   private async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.connect();
-    let broken: Error | undefined;
-    // pg-pool listens for a connection's errors only while it is idle: a session the server ends between this
-    // connection's statements (pg_terminate_backend, a restart) would otherwise crash the process.
-    const onError = (error: Error) => (broken ??= error);
-    client.on('error', onError);
+    let failure: Error | undefined;
     try {
       if (!this.prepared.has(client)) {
         await this.setUp(client);
@@ -269,19 +285,18 @@ export class HarborPool {
       return await work(client);
     } catch (error) {
       // A connection that failed mid-statement is not trusted again.
-      broken ??= error instanceof Error ? error : new Error(String(error));
+      const cause = error instanceof Error ? error : new Error(String(error));
+      if (isConnectionError(cause)) failure = cause;
       throw error;
     } finally {
-      this.active.delete(client);
-      client.off('error', onError);
-      client.release(isConnectionError(broken) ? broken : undefined);
+      this.giveBack(client, failure);
     }
   }
 
   /** Closes every connection now: idle ones at once, busy ones by ending their socket mid-statement. */
   async end(): Promise<void> {
     const ended = this.pool.end();
-    for (const client of this.active) closeNow(client);
+    for (const client of this.active.keys()) closeNow(client);
     // A refresh's held connections go back now, destroyed, whether or not the refresh ever releases them.
     for (const client of this.held) this.checkIn(client, new Error('the database source is closing'));
     await ended;
