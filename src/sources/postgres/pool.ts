@@ -105,7 +105,8 @@ export interface StatementSession {
 
 /** The pool plus per-connection setup that must finish before the connection's first statement. */
 export class HarborPool {
-  private readonly prepared = new WeakSet<pg.PoolClient>();
+  /** Connections whose session limits have been sent. */
+  private readonly limitsSent = new WeakSet<pg.PoolClient>();
   /**
    * Connections checked out now (so that end() can close them mid-statement), each with its listener for the errors
    * the server reports while it is checked out.
@@ -215,21 +216,18 @@ export class HarborPool {
       : { text: sql, values };
   }
 
-  /**
-   * A connection for a pipelined session: the session limits are sent ahead of its first statement, which waits
-   * for nothing since the server answers in order.
-   */
+  /** A connection for a pipelined session, held until the session gives it back. */
   private async checkOut(): Promise<pg.PoolClient> {
     const client = await this.connect();
     this.held.add(client);
-    if (!this.prepared.has(client)) {
-      void this.setUp(client);
-      this.prepared.add(client);
-    }
     return client;
   }
 
-  /** A connection from the pool, counted as active and watched for errors until given back. */
+  /**
+   * A connection from the pool, counted as active and watched for errors until given back. A new one has its
+   * session limits sent ahead of its first statement, which need not wait for them: the connection runs its
+   * statements in the order they were sent.
+   */
   private async connect(): Promise<pg.PoolClient> {
     let client: pg.PoolClient;
     try {
@@ -245,6 +243,10 @@ export class HarborPool {
     };
     client.on('error', onError);
     this.active.set(client, onError);
+    if (!this.limitsSent.has(client)) {
+      void this.setUp(client);
+      this.limitsSent.add(client);
+    }
     return client;
   }
 
@@ -273,15 +275,11 @@ export class HarborPool {
       );
   }
 
-  /** A pooled connection, set up on first use, for one piece of work; broken connections are not reused. */
+  /** A pooled connection for one piece of work; broken connections are not reused. */
   private async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.connect();
     let failure: Error | undefined;
     try {
-      if (!this.prepared.has(client)) {
-        await this.setUp(client);
-        this.prepared.add(client);
-      }
       return await work(client);
     } catch (error) {
       // A connection that failed mid-statement is not trusted again.
