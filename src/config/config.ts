@@ -183,11 +183,8 @@ function checkCaFile(key: SettingKey, path: string, origin: string): void {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(
-      key,
-      origin,
-      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
-    );
+    const code = error instanceof Error && 'code' in error ? String(error.code) : 'error';
+    throw new ConfigError(key, origin, `cannot read ${path}: ${code}`);
   }
   if (!text.includes('-----BEGIN CERTIFICATE-----')) {
     throw new ConfigError(key, origin, `${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);

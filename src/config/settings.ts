@@ -102,7 +102,11 @@ const table = [
     choices: ['disable', 'require', 'verify-ca', 'verify-full'],
     help: 'TLS to the database, as libpq names it.',
   },
-  { key: 'database.ca-file', type: 'string', help: 'CA bundle for verify-ca and verify-full.' },
+  {
+    key: 'database.ca-file',
+    type: 'string',
+    help: 'CA bundle (PEM) for verify-ca and verify-full; it must be readable at start-up.',
+  },
   {
     key: 'database.max-connections',
     type: 'int',
@@ -167,7 +171,11 @@ const table = [
     help: 'API user; a system robot account (robot$name) with read access is recommended.',
   },
   { key: 'harbor.password', type: 'string', secret: true, help: 'API password or robot secret.' },
-  { key: 'harbor.ca-file', type: 'string', help: "CA bundle that signed Harbor's certificate." },
+  {
+    key: 'harbor.ca-file',
+    type: 'string',
+    help: "CA bundle (PEM) that signed Harbor's certificate; it must be readable at start-up.",
+  },
   {
     key: 'harbor.insecure-skip-verify',
     type: 'bool',
