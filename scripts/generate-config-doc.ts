@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { collectorSwitches } from '../src/collectors/registry.js';
-import { formatDuration } from '../src/config/durations.js';
+import { rangeText } from '../src/config/range.js';
 import { envName, settings, type SettingSpec } from '../src/config/settings.js';
 import { cell, code } from './markdown.js';
 
@@ -31,15 +31,7 @@ function allowedValues(spec: SettingSpec): string {
     const choices = spec.choices.map(code).join(', ');
     return spec.type === 'list' ? `any of ${choices}, comma-separated` : `one of ${choices}`;
   }
-  const bound = (value: number) => (spec.type === 'duration' ? formatDuration(value) : String(value));
-  const range =
-    spec.min !== undefined && spec.max !== undefined
-      ? `${bound(spec.min)} to ${bound(spec.max)}`
-      : spec.min !== undefined
-        ? `at least ${bound(spec.min)}`
-        : spec.max !== undefined
-          ? `at most ${bound(spec.max)}`
-          : '';
+  const range = rangeText(spec) ?? '';
   const kind: Record<SettingSpec['type'], string> = {
     string: 'text',
     int: 'whole number',

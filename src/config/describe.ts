@@ -1,5 +1,6 @@
 import { Document } from 'yaml';
 import { formatDuration } from './durations.js';
+import { rangeText } from './range.js';
 import type { CollectorSwitch, ParsedInvocation } from './load.js';
 import { envName, settings } from './settings.js';
 
@@ -20,6 +21,7 @@ export function helpText(collectors: readonly CollectorSwitch[], version: string
     const extras = [
       spec.default !== undefined && spec.default !== '' ? `default ${spec.default}` : undefined,
       spec.choices ? `one of ${spec.choices.join('|')}` : undefined,
+      rangeText(spec),
       spec.secret ? `or --${spec.key}-file` : undefined,
     ].filter(Boolean);
     lines.push(`  --${spec.key}=<${spec.type}>`);

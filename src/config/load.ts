@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { expandDatabaseUrl } from './database-url.js';
-import { formatDuration, MAX_TIMER_MS, parseDuration } from './durations.js';
+import { formatDuration, parseDuration } from './durations.js';
 import { ConfigError } from './errors.js';
 import { parseFlags } from './flags.js';
+import { bounds, rangeText } from './range.js';
 import { redactUserinfo } from './redact.js';
 import { envName, settings, type SettingKey, type SettingSpec, type SettingValueOf } from './settings.js';
 import { didYouMean } from './suggest.js';
@@ -272,18 +273,21 @@ function parseValue(spec: SettingSpec, text: string, origin: string): SettingVal
 
 /** Checks a number against its row's bounds; a duration is never above what Node's timers can wait. */
 function checkRange(spec: SettingSpec, value: number, origin: string, shown: string): void {
-  const isDuration = spec.type === 'duration';
-  const max = isDuration ? Math.min(spec.max ?? MAX_TIMER_MS, MAX_TIMER_MS) : spec.max;
-  const bound = (limit: number) => (isDuration ? formatDuration(limit) : String(limit));
-  const range =
-    spec.min !== undefined && max !== undefined
-      ? `allowed ${bound(spec.min)} to ${bound(max)}`
-      : `allowed ${spec.min !== undefined ? `at least ${bound(spec.min)}` : `at most ${bound(max ?? 0)}`}`;
-  if (spec.min !== undefined && value < spec.min) {
-    throw new ConfigError(spec.key, origin, `${shown} is below the minimum ${bound(spec.min)} (${range})`);
+  const { min, max } = bounds(spec);
+  const bound = (limit: number) => (spec.type === 'duration' ? formatDuration(limit) : String(limit));
+  if (min !== undefined && value < min) {
+    throw new ConfigError(
+      spec.key,
+      origin,
+      `${shown} is below the minimum ${bound(min)} (allowed ${rangeText(spec)})`,
+    );
   }
   if (max !== undefined && value > max) {
-    throw new ConfigError(spec.key, origin, `${shown} is above the maximum ${bound(max)} (${range})`);
+    throw new ConfigError(
+      spec.key,
+      origin,
+      `${shown} is above the maximum ${bound(max)} (allowed ${rangeText(spec)})`,
+    );
   }
   if (!Number.isSafeInteger(value)) throw new ConfigError(spec.key, origin, `${shown} is too large`);
 }

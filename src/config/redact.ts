@@ -14,5 +14,5 @@ export function redactUrl(text: string): string {
  * the last `@` goes, since a malformed password may itself hold `/`, `:` or `@`.
  */
 export function redactUserinfo(text: string): string {
-  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^]*@/i, '$1<userinfo redacted>@');
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, '$1<userinfo redacted>@');
 }
