@@ -14,4 +14,12 @@ export default tseslint.config(
   },
   { languageOptions: { globals: { ...globals.node } } },
   { files: ['scripts/**', 'bench/**', 'test/**'], rules: { 'no-console': 'off' } },
+  // Settings are read with the type their row in the table gives; no value is cast or asserted present.
+  {
+    files: ['src/config/config.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'error',
+      '@typescript-eslint/consistent-type-assertions': ['error', { assertionStyle: 'never' }],
+    },
+  },
 );

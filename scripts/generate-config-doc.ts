@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { collectorSwitches } from '../src/collectors/registry.js';
-import { formatDuration } from '../src/config/durations.js';
+import { rangeText } from '../src/config/range.js';
 import { envName, settings, type SettingSpec } from '../src/config/settings.js';
 import { cell, code } from './markdown.js';
 
@@ -31,15 +31,7 @@ function allowedValues(spec: SettingSpec): string {
     const choices = spec.choices.map(code).join(', ');
     return spec.type === 'list' ? `any of ${choices}, comma-separated` : `one of ${choices}`;
   }
-  const bound = (value: number) => (spec.type === 'duration' ? formatDuration(value) : String(value));
-  const range =
-    spec.min !== undefined && spec.max !== undefined
-      ? `${bound(spec.min)} to ${bound(spec.max)}`
-      : spec.min !== undefined
-        ? `at least ${bound(spec.min)}`
-        : spec.max !== undefined
-          ? `at most ${bound(spec.max)}`
-          : '';
+  const range = rangeText(spec) ?? '';
   const kind: Record<SettingSpec['type'], string> = {
     string: 'text',
     int: 'whole number',
@@ -145,6 +137,10 @@ function yamlScalar(spec: SettingSpec, text: string): string {
 }
 
 export async function renderConfigurationDoc(): Promise<string> {
+  const listFlags = settings
+    .filter((spec) => spec.type === 'list')
+    .map((spec) => code(`--${spec.key}`))
+    .join(', ');
   const lines = [
     '# Configuration',
     '',
@@ -154,14 +150,22 @@ export async function renderConfigurationDoc(): Promise<string> {
     'Every setting can be given as a flag, as an environment variable or in a YAML file named by `--config.file`.',
     'A flag wins over the environment, which wins over the file. Each setting is validated once at start-up: a bad',
     'value stops the exporter with exit code 2 and one line naming the setting, where it came from and what is',
-    'allowed. `harbor-exporter --help` lists the same settings; `harbor-exporter --print-config` prints the',
-    'effective values and their origin, secrets redacted.',
+    'allowed. An unknown flag or file key stops it the same way, with the nearest known name suggested.',
+    '`harbor-exporter --help` lists the same settings; `harbor-exporter --print-config` prints the values in effect',
+    '(what `--database.url` holds included) as a YAML file that `--config.file` reads back, with the origin of each',
+    'value in a comment: a secret read from a file appears as its `-file` setting, a secret given inline is left out',
+    'and only named in the header, and `--database.url` is printed without its password.',
     '',
     '- **Secrets** (passwords, the database URL, OTLP headers) can also be given as a file: `--<setting>-file=<path>`',
     '  or `HARBOR_EXPORTER_<SETTING>_FILE`. The file is read once at start-up; a trailing newline is dropped. A',
     '  Kubernetes Secret mounted as a volume is the usual source (the Helm chart does this).',
     '- **Durations** are written as `500ms`, `30s`, `5m`, `1h` or combinations (`1m30s`). The OpenTelemetry',
     '  variables (`OTEL_METRIC_EXPORT_INTERVAL`, `OTEL_METRIC_EXPORT_TIMEOUT`) also accept bare milliseconds.',
+    '  Every duration has a maximum (below): Node timers cannot wait longer than about 24.8 days, and PostgreSQL',
+    '  holds its timeouts as 32-bit milliseconds.',
+    `- **Lists** (${listFlags}) are comma-separated; a list flag may also be repeated and its values add up`,
+    '  (`--compat=seed --compat=harbor`). Any other flag may be given only once, and a secret either inline or as a',
+    '  file. A list given by flag replaces the one from the environment or the file.',
     '- **Booleans** accept `true`/`false` (also `1`/`0`, `yes`/`no`, `on`/`off`); a boolean flag alone means `true`.',
     "- **Standard OpenTelemetry variables** are read when the exporter's own variable is not set (listed under",
     '  Environment). `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES` set the resource of every metric.',

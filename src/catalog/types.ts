@@ -26,7 +26,13 @@ export interface CompatibilityName {
   constantLabels?: Readonly<Record<string, string>>;
 }
 
-export type CompatibilitySet = 'seed' | 'harbor';
+/** The older exporters whose names `--compat=<set>` also publishes, each with what it was. */
+export const compatibilitySets = {
+  seed: 'the Kubernetes fork',
+  harbor: "Harbor's built-in exporter",
+} as const;
+export type CompatibilitySet = keyof typeof compatibilitySets;
+export const compatibilitySetNames = Object.keys(compatibilitySets) as readonly CompatibilitySet[];
 
 export interface MetricDefinition {
   /** Prometheus-style name with the unit in it; counters without `_total` (the serializer adds it). */

@@ -1,6 +1,8 @@
-import { formatDuration } from './durations.js';
+import { readFileSync } from 'node:fs';
+import type { CompatibilitySet } from '../catalog/types.js';
 import { ConfigError } from './errors.js';
-import type { ParsedInvocation, SettingValue } from './load.js';
+import { settingValue, type ParsedInvocation } from './load.js';
+import type { SettingKey, SettingValueOf } from './settings.js';
 import type { LogFormat, LogLevel } from '../log.js';
 
 export interface DatabaseSettings {
@@ -9,7 +11,7 @@ export interface DatabaseSettings {
   user: string;
   password?: string;
   database: string;
-  sslmode: 'disable' | 'require' | 'verify-ca' | 'verify-full';
+  sslmode: SettingValueOf<'database.sslmode'>;
   caFile?: string;
   maxConnections: number;
   statementTimeoutMs: number;
@@ -66,29 +68,23 @@ export interface ExporterConfig {
   projectsInclude: readonly string[];
   projectsExclude: readonly string[];
   tagsTop: number;
-  compat: ReadonlySet<'seed' | 'harbor'>;
+  compat: ReadonlySet<CompatibilitySet>;
   otlp?: OtlpSettings;
   collectors: ReadonlyMap<string, boolean>;
 }
 
 /** Turns checked setting values into the typed configuration, checking the rules that span settings. */
 export function buildConfig(parsed: ParsedInvocation): ExporterConfig {
-  const get = <T extends SettingValue>(key: string) => parsed.values.get(key)?.value as T | undefined;
-  const origin = (key: string) => parsed.values.get(key)?.origin ?? 'default';
-
-  /** A timeout may not exceed its interval; a default one is shortened to fit, a given one is an error. */
-  const timeoutWithin = (timeoutKey: string, intervalKey: string, intervalMs: number): number => {
-    const timeoutMs = get<number>(timeoutKey)!;
-    if (timeoutMs <= intervalMs) return timeoutMs;
-    if (origin(timeoutKey) === 'default') return intervalMs;
-    throw new ConfigError(
-      timeoutKey,
-      origin(timeoutKey),
-      `${formatDuration(timeoutMs)} must not exceed ${intervalKey} (${formatDuration(intervalMs)})`,
-    );
+  const get = <K extends SettingKey>(key: K) => settingValue(parsed.values, key);
+  const origin = (key: SettingKey) => parsed.values.get(key)?.origin ?? 'default';
+  /** A CA file's path, once it is known to be readable and to hold a certificate. */
+  const caFile = (key: 'database.ca-file' | 'harbor.ca-file') => {
+    const path = get(key);
+    if (path !== undefined) checkCaFile(key, path, origin(key));
+    return path;
   };
 
-  const listen = get<string>('web.listen-address')!;
+  const listen = get('web.listen-address');
   const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(listen);
   const port = match ? Number(match[3]) : NaN;
   if (!match || port > 65535) {
@@ -98,32 +94,28 @@ export function buildConfig(parsed: ParsedInvocation): ExporterConfig {
       `"${listen}" is not host:port (e.g. :9868)`,
     );
   }
-  const telemetryPath = get<string>('web.telemetry-path')!;
+  const telemetryPath = get('web.telemetry-path');
   if (!telemetryPath.startsWith('/')) {
     throw new ConfigError('web.telemetry-path', origin('web.telemetry-path'), 'must start with /');
   }
 
+  // database.url has already been split into these settings (see expandDatabaseUrl).
   const databaseDefaults: DatabaseSettings = {
-    host: get<string>('database.host') ?? '',
-    port: get<number>('database.port')!,
-    user: get<string>('database.user')!,
-    password: get<string>('database.password'),
-    database: get<string>('database.name')!,
-    sslmode: get<DatabaseSettings['sslmode']>('database.sslmode')!,
-    caFile: get<string>('database.ca-file'),
-    maxConnections: get<number>('database.max-connections')!,
-    statementTimeoutMs: get<number>('database.statement-timeout')!,
-    idleSessionTimeoutMs: get<number>('database.idle-session-timeout')!,
-    connectTimeoutMs: get<number>('database.connect-timeout')!,
-    preparedStatements: get<boolean>('database.prepared-statements')!,
-    pipelining: get<boolean>('database.pipelining')!,
+    host: get('database.host') ?? '',
+    port: get('database.port'),
+    user: get('database.user'),
+    password: get('database.password'),
+    database: get('database.name'),
+    sslmode: get('database.sslmode'),
+    caFile: caFile('database.ca-file'),
+    maxConnections: get('database.max-connections'),
+    statementTimeoutMs: get('database.statement-timeout'),
+    idleSessionTimeoutMs: get('database.idle-session-timeout'),
+    connectTimeoutMs: get('database.connect-timeout'),
+    preparedStatements: get('database.prepared-statements'),
+    pipelining: get('database.pipelining'),
   };
-  const url = get<string>('database.url');
-  const database = url
-    ? applyDatabaseUrl(databaseDefaults, url, origin('database.url'))
-    : databaseDefaults.host
-      ? databaseDefaults
-      : undefined;
+  const database = databaseDefaults.host ? databaseDefaults : undefined;
   if (
     database &&
     (database.sslmode === 'verify-full' || database.sslmode === 'verify-ca') &&
@@ -137,77 +129,66 @@ export function buildConfig(parsed: ParsedInvocation): ExporterConfig {
   }
 
   const harborDefaults = {
-    username: get<string>('harbor.username'),
-    password: get<string>('harbor.password'),
-    caFile: get<string>('harbor.ca-file'),
-    insecureSkipVerify: get<boolean>('harbor.insecure-skip-verify')!,
-    requestTimeoutMs: get<number>('harbor.request-timeout')!,
-    maxConcurrency: get<number>('harbor.max-concurrency')!,
+    username: get('harbor.username'),
+    password: get('harbor.password'),
+    caFile: caFile('harbor.ca-file'),
+    insecureSkipVerify: get('harbor.insecure-skip-verify'),
+    requestTimeoutMs: get('harbor.request-timeout'),
+    maxConcurrency: get('harbor.max-concurrency'),
   };
-  const harborUrl = get<string>('harbor.url');
-
-  const refreshIntervalMs = get<number>('refresh.interval')!;
-  const refreshTimeoutMs = timeoutWithin('refresh.timeout', 'refresh.interval', refreshIntervalMs);
-
-  const otlpEndpoint = get<string>('otlp.endpoint');
+  const harborUrl = get('harbor.url');
+  const otlpEndpoint = get('otlp.endpoint');
   return {
     listenHost: match[1] ?? match[2] ?? '',
     listenPort: port,
     telemetryPath,
-    logLevel: get<LogLevel>('log.level')!,
-    logFormat: get<LogFormat>('log.format')!,
-    refreshIntervalMs,
-    refreshTimeoutMs,
-    keepStaleForMs: get<number>('refresh.keep-stale-for')!,
+    logLevel: get('log.level'),
+    logFormat: get('log.format'),
+    refreshIntervalMs: get('refresh.interval'),
+    // Fitted to the interval when the settings were loaded, as are otlp.timeout and otlp.interval.
+    refreshTimeoutMs: get('refresh.timeout'),
+    keepStaleForMs: get('refresh.keep-stale-for'),
     database,
     databaseDefaults,
     harbor: harborUrl ? { url: harborUrl.replace(/\/+$/, ''), ...harborDefaults } : undefined,
     harborDefaults,
-    kubernetes: get<boolean>('kubernetes.enabled')
+    kubernetes: get('kubernetes.enabled')
       ? {
-          namespace: get<string>('kubernetes.namespace'),
-          release: get<string>('kubernetes.release')!,
-          fullname: get<string>('kubernetes.fullname'),
-          readAdminPassword: get<boolean>('kubernetes.read-admin-password')!,
+          namespace: get('kubernetes.namespace'),
+          release: get('kubernetes.release'),
+          fullname: get('kubernetes.fullname'),
+          readAdminPassword: get('kubernetes.read-admin-password'),
         }
       : undefined,
-    storageLocalPath: get<string>('storage.local-path'),
-    projectsInclude: get<string[]>('projects.include') ?? [],
-    projectsExclude: get<string[]>('projects.exclude') ?? [],
-    tagsTop: get<number>('tags.top')!,
-    compat: new Set(get<Array<'seed' | 'harbor'>>('compat') ?? []),
+    storageLocalPath: get('storage.local-path'),
+    projectsInclude: get('projects.include'),
+    projectsExclude: get('projects.exclude'),
+    tagsTop: get('tags.top'),
+    compat: new Set(get('compat')),
     otlp: otlpEndpoint
       ? {
           endpoint: otlpEndpoint,
-          intervalMs: get<number>('otlp.interval')!,
-          timeoutMs: timeoutWithin('otlp.timeout', 'otlp.interval', get<number>('otlp.interval')!),
-          headers: parseHeaders(get<string>('otlp.headers') ?? '', origin('otlp.headers')),
+          intervalMs: get('otlp.interval'),
+          timeoutMs: get('otlp.timeout'),
+          headers: parseHeaders(get('otlp.headers') ?? '', origin('otlp.headers')),
         }
       : undefined,
     collectors: new Map([...parsed.collectors].map(([name, setting]) => [name, setting.value])),
   };
 }
 
-function applyDatabaseUrl(defaults: DatabaseSettings, text: string, origin: string): DatabaseSettings {
-  const url = new URL(text);
-  const sslmode = url.searchParams.get('sslmode') ?? defaults.sslmode;
-  if (!['disable', 'require', 'verify-ca', 'verify-full'].includes(sslmode)) {
-    throw new ConfigError(
-      'database.url',
-      origin,
-      `sslmode "${sslmode}" is not one of disable, require, verify-ca, verify-full`,
-    );
+/** A CA file must be readable at start-up and hold a PEM certificate, not fail at the first connection. */
+function checkCaFile(key: SettingKey, path: string, origin: string): void {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = error instanceof Error && 'code' in error ? String(error.code) : 'error';
+    throw new ConfigError(key, origin, `cannot read ${path}: ${code}`);
   }
-  if (!url.hostname) throw new ConfigError('database.url', origin, 'has no host');
-  return {
-    ...defaults,
-    host: decodeURIComponent(url.hostname.replace(/^\[|\]$/g, '')),
-    port: url.port ? Number(url.port) : defaults.port,
-    user: url.username ? decodeURIComponent(url.username) : defaults.user,
-    password: url.password ? decodeURIComponent(url.password) : defaults.password,
-    database: url.pathname.length > 1 ? decodeURIComponent(url.pathname.slice(1)) : defaults.database,
-    sslmode: sslmode as DatabaseSettings['sslmode'],
-  };
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigError(key, origin, `${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  }
 }
 
 function parseHeaders(text: string, origin: string): Record<string, string> {

@@ -1,4 +1,6 @@
+import { Document } from 'yaml';
 import { formatDuration } from './durations.js';
+import { rangeText } from './range.js';
 import type { CollectorSwitch, ParsedInvocation } from './load.js';
 import { envName, settings } from './settings.js';
 
@@ -11,14 +13,15 @@ export function helpText(collectors: readonly CollectorSwitch[], version: string
     '  demo             start an embedded PostgreSQL with synthetic Harbor data and serve its metrics',
     '  --help           this text',
     '  --version        print the version',
-    '  --print-config   print the effective configuration (secrets redacted) and exit',
+    '  --print-config   print the configuration in effect as YAML for --config.file (secrets left out) and exit',
     '',
-    'Settings (flag > environment > --config.file YAML):',
+    'Settings (flag > environment > --config.file YAML; a list flag may be repeated, any other is given once):',
   ];
   for (const spec of settings) {
     const extras = [
       spec.default !== undefined && spec.default !== '' ? `default ${spec.default}` : undefined,
       spec.choices ? `one of ${spec.choices.join('|')}` : undefined,
+      rangeText(spec),
       spec.secret ? `or --${spec.key}-file` : undefined,
     ].filter(Boolean);
     lines.push(`  --${spec.key}=<${spec.type}>`);
@@ -37,34 +40,45 @@ export function helpText(collectors: readonly CollectorSwitch[], version: string
   return lines.join('\n') + '\n';
 }
 
-/** `--print-config`: the effective values and where each came from, secrets redacted. */
+/**
+ * `--print-config`: the values in effect as a YAML file that `--config.file` reads back, each with where it came
+ * from. A secret read from a file is shown as its `-file` setting; one given inline is only named in the header,
+ * and database.url loses its password.
+ */
 export function printableConfig(parsed: ParsedInvocation): string {
-  const lines: string[] = [];
+  const document = new Document({});
+  const notPrinted: string[] = [];
+  const put = (path: string[], value: unknown, comment: string) => {
+    const node = document.createNode(value, { flow: true });
+    node.comment = ` ${comment}`;
+    document.setIn(path, node);
+  };
   for (const spec of settings) {
     const resolved = parsed.values.get(spec.key);
-    if (!resolved || resolved.value === undefined) continue;
-    let shown: string;
-    // A URL keeps all but its password, whether the setting is secret or not (credentials in harbor.url).
-    if (spec.type === 'url') shown = redactUrl(String(resolved.value));
-    else if (spec.secret) shown = '<redacted>';
-    else if (spec.type === 'duration') shown = formatDuration(resolved.value as number);
-    else if (Array.isArray(resolved.value)) shown = resolved.value.join(',');
-    else shown = String(resolved.value);
-    lines.push(`${spec.key}=${shown}  # ${resolved.origin}`);
+    if (spec.key === 'config.file' || resolved?.value === undefined) continue;
+    const path = spec.key.split('.');
+    const { value, origin } = resolved;
+    if (spec.secret && resolved.file !== undefined) {
+      put([...path.slice(0, -1), `${path.at(-1)}-file`], resolved.file, origin);
+    } else if (spec.type === 'url') {
+      const url = new URL(String(value));
+      const comment = url.password ? `${origin}; password not printed` : origin;
+      url.password = '';
+      put(path, url.toString(), comment);
+    } else if (spec.secret) {
+      notPrinted.push(`${spec.key} (${origin})`);
+    } else {
+      put(path, spec.type === 'duration' ? formatDuration(Number(value)) : value, origin);
+    }
   }
   for (const [name, resolved] of [...parsed.collectors].sort(([a], [b]) => a.localeCompare(b))) {
-    lines.push(`collector.${name}=${resolved.value}  # ${resolved.origin}`);
+    put(['collector', name], resolved.value, resolved.origin);
   }
-  return lines.join('\n') + '\n';
-}
-
-/** A connection URL without its password, for logs. */
-export function redactUrl(text: string): string {
-  try {
-    const url = new URL(text);
-    if (url.password) url.password = 'REDACTED';
-    return url.toString();
-  } catch {
-    return '<unparseable url>';
-  }
+  document.commentBefore = [
+    ' The configuration in effect, readable with --config.file; each comment says where a value came from.',
+    ...(notPrinted.length
+      ? [' Secrets given inline are not printed:', ...notPrinted.map((entry) => `   ${entry}`)]
+      : []),
+  ].join('\n');
+  return document.toString();
 }

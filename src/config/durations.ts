@@ -1,3 +1,6 @@
+/** Node's timers fire at once for a delay above this (2^31-1 ms, about 24.8 days); no duration may exceed it. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const unitMillis: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** Parses Go/Prometheus-style durations ("500ms", "30s", "1m30s", "2h") into milliseconds; undefined if malformed. */

@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { parseDuration } from './durations.js';
+import { expandDatabaseUrl } from './database-url.js';
+import { formatDuration, parseDuration } from './durations.js';
 import { ConfigError } from './errors.js';
-import { envName, settings, type SettingSpec } from './settings.js';
+import { parseFlags } from './flags.js';
+import { bounds, rangeText } from './range.js';
+import { redactUserinfo } from './redact.js';
+import { envName, settings, type SettingKey, type SettingSpec, type SettingValueOf } from './settings.js';
+import { didYouMean } from './suggest.js';
 
 /** A collector as configuration sees it: enough to make `--collector.<name>` flags. */
 export interface CollectorSwitch {
@@ -18,6 +23,8 @@ export type SettingValue = string | number | boolean | readonly string[];
 export interface ResolvedSetting {
   value: SettingValue | undefined;
   origin: string;
+  /** The file a secret was read from, so that --print-config can name the file instead of the secret. */
+  file?: string;
 }
 
 export interface ParsedInvocation {
@@ -31,6 +38,14 @@ export interface ParsedInvocation {
 
 const specByKey = new Map(settings.map((spec) => [spec.key, spec]));
 
+/** The checked value of a setting, of the type its row in the table gives (loadSettings checked it against it). */
+export function settingValue<K extends SettingKey>(
+  values: ReadonlyMap<string, ResolvedSetting>,
+  key: K,
+): SettingValueOf<K> {
+  return values.get(key)?.value as SettingValueOf<K>;
+}
+
 /**
  * Reads flags, environment and the optional YAML file, in that order of precedence, and checks every value
  * against its spec. Throws ConfigError naming the first bad setting.
@@ -40,8 +55,8 @@ export function loadSettings(
   env: NodeJS.ProcessEnv,
   collectors: readonly CollectorSwitch[],
 ): ParsedInvocation {
-  const flags = parseFlags(argv);
   const collectorNames = new Set(collectors.map((collector) => collector.name));
+  const flags = parseFlags(argv, [...collectorNames]);
   // Later writes win: file, then environment, then flags.
   const raw = new Map<string, { text: string; origin: string; rank: number }>();
 
@@ -81,10 +96,11 @@ export function loadSettings(
     if (key.startsWith('collector.')) {
       const name = key.slice('collector.'.length);
       if (!collectorNames.has(name)) {
+        const suggestion = didYouMean(name, [...collectorNames]);
         throw new ConfigError(
           key,
           origin,
-          `no such collector; known: ${[...collectorNames].sort().join(', ')}`,
+          `no such collector;${suggestion ? ` ${suggestion}` : ''} known: ${[...collectorNames].sort().join(', ')}`,
         );
       }
       collectorValues.set(name, { value: parseBool(text, key, origin), origin });
@@ -94,19 +110,29 @@ export function loadSettings(
     if (secretOfFile?.secret) {
       // A secret given both inline and as a file: the more specific origin wins.
       if ((raw.get(secretOfFile.key)?.rank ?? 0) > rank) continue;
-      values.set(secretOfFile.key, { value: readSecretFile(text, key, origin), origin });
+      values.set(secretOfFile.key, { value: readSecretFile(text, key, origin), origin, file: text });
       continue;
     }
     const spec = specByKey.get(key);
-    if (!spec) throw new ConfigError(key, origin, 'unknown setting; see --help');
+    if (!spec) {
+      throw new ConfigError(
+        key,
+        origin,
+        `unknown setting; ${didYouMean(key, [...specByKey.keys()]) || 'see --help'}`,
+      );
+    }
     if (spec.secret && (raw.get(key + '-file')?.rank ?? 0) > rank) continue;
     values.set(key, { value: parseValue(spec, text, origin), origin });
   }
   for (const spec of settings) {
-    if (!values.has(spec.key) && spec.default !== undefined) {
-      values.set(spec.key, { value: parseValue(spec, spec.default, 'default'), origin: 'default' });
+    // A list without a default is empty.
+    const fallback = spec.default ?? (spec.type === 'list' ? '' : undefined);
+    if (!values.has(spec.key) && fallback !== undefined) {
+      values.set(spec.key, { value: parseValue(spec, fallback, 'default'), origin: 'default' });
     }
   }
+  expandDatabaseUrl(values, (key, text, origin) => parseValue(specByKey.get(key)!, text, origin));
+  fitTimeouts(values);
   return {
     command: flags.command,
     help: flags.help,
@@ -115,65 +141,6 @@ export function loadSettings(
     values,
     collectors: collectorValues,
   };
-}
-
-interface ParsedFlags {
-  command: 'run' | 'demo';
-  help: boolean;
-  version: boolean;
-  printConfig: boolean;
-  values: Map<string, { text: string; origin: string }>;
-}
-
-function parseFlags(argv: readonly string[]): ParsedFlags {
-  const result: ParsedFlags = {
-    command: 'run',
-    help: false,
-    version: false,
-    printConfig: false,
-    values: new Map(),
-  };
-  for (let index = 0; index < argv.length; index++) {
-    const argument = argv[index]!;
-    if (index === 0 && argument === 'demo') {
-      result.command = 'demo';
-      continue;
-    }
-    if (argument === '--help' || argument === '-h') result.help = true;
-    else if (argument === '--version') result.version = true;
-    else if (argument === '--print-config') result.printConfig = true;
-    else if (argument.startsWith('--no-collector.')) {
-      result.values.set('collector.' + argument.slice('--no-collector.'.length), {
-        text: 'false',
-        origin: `flag ${argument}`,
-      });
-    } else if (argument.startsWith('--')) {
-      const equals = argument.indexOf('=');
-      const key = equals === -1 ? argument.slice(2) : argument.slice(2, equals);
-      let text: string;
-      if (equals !== -1) text = argument.slice(equals + 1);
-      else if (key.startsWith('collector.') || specByKey.get(key)?.type === 'bool') {
-        const next = argv[index + 1];
-        if (next === 'true' || next === 'false') {
-          text = next;
-          index++;
-        } else text = 'true';
-      } else {
-        const next = argv[index + 1];
-        if (next === undefined) throw new ConfigError(key, `flag --${key}`, 'needs a value');
-        text = next;
-        index++;
-      }
-      result.values.set(key, { text, origin: `flag --${key}` });
-    } else {
-      throw new ConfigError(
-        argument,
-        'command line',
-        'unexpected argument; settings are given as --name=value',
-      );
-    }
-  }
-  return result;
 }
 
 function envValue(spec: SettingSpec, env: NodeJS.ProcessEnv): { text: string; origin: string } | undefined {
@@ -249,7 +216,8 @@ function parseBool(text: string, key: string, origin: string): boolean {
 }
 
 function parseValue(spec: SettingSpec, text: string, origin: string): SettingValue {
-  const shown = spec.secret ? '<redacted>' : `"${text}"`;
+  // A URL's userinfo may hold a password even where the setting is not secret (harbor.url).
+  const shown = spec.secret ? '<redacted>' : `"${spec.type === 'url' ? redactUserinfo(text) : text}"`;
   switch (spec.type) {
     case 'string':
       return text;
@@ -259,7 +227,7 @@ function parseValue(spec: SettingSpec, text: string, origin: string): SettingVal
       if (!/^-?\d+$/.test(text.trim()))
         throw new ConfigError(spec.key, origin, `${shown} is not a whole number`);
       const value = Number(text);
-      checkRange(spec, value, origin, String(value));
+      checkRange(spec, value, origin, text.trim());
       return value;
     }
     case 'duration': {
@@ -267,7 +235,7 @@ function parseValue(spec: SettingSpec, text: string, origin: string): SettingVal
       if (value === undefined) {
         throw new ConfigError(spec.key, origin, `${shown} is not a duration; use e.g. 500ms, 30s, 5m, 1h`);
       }
-      checkRange(spec, value, origin, text);
+      checkRange(spec, value, origin, `"${text}"`);
       return value;
     }
     case 'enum':
@@ -303,12 +271,46 @@ function parseValue(spec: SettingSpec, text: string, origin: string): SettingVal
   }
 }
 
+/** Checks a number against its row's bounds; a duration is never above what Node's timers can wait. */
 function checkRange(spec: SettingSpec, value: number, origin: string, shown: string): void {
-  const unit = spec.type === 'duration' ? 'ms' : '';
-  if (spec.min !== undefined && value < spec.min) {
-    throw new ConfigError(spec.key, origin, `${shown} is below the minimum ${spec.min}${unit}`);
+  const { min, max } = bounds(spec);
+  const bound = (limit: number) => (spec.type === 'duration' ? formatDuration(limit) : String(limit));
+  if (min !== undefined && value < min) {
+    throw new ConfigError(
+      spec.key,
+      origin,
+      `${shown} is below the minimum ${bound(min)} (allowed ${rangeText(spec)})`,
+    );
   }
-  if (spec.max !== undefined && value > spec.max) {
-    throw new ConfigError(spec.key, origin, `${shown} is above the maximum ${spec.max}${unit}`);
+  if (max !== undefined && value > max) {
+    throw new ConfigError(
+      spec.key,
+      origin,
+      `${shown} is above the maximum ${bound(max)} (allowed ${rangeText(spec)})`,
+    );
+  }
+  if (!Number.isSafeInteger(value)) throw new ConfigError(spec.key, origin, `${shown} is too large`);
+}
+
+/** Timeouts that may not exceed their interval: a default one is shortened to fit, a given one is an error. */
+const timeoutsWithinIntervals = [
+  ['refresh.timeout', 'refresh.interval'],
+  ['otlp.timeout', 'otlp.interval'],
+] as const;
+
+function fitTimeouts(values: Map<string, ResolvedSetting>): void {
+  for (const [timeoutKey, intervalKey] of timeoutsWithinIntervals) {
+    const timeoutMs = settingValue(values, timeoutKey);
+    const intervalMs = settingValue(values, intervalKey);
+    if (timeoutMs <= intervalMs) continue;
+    const { origin } = values.get(timeoutKey) ?? { origin: 'default' };
+    if (origin !== 'default') {
+      throw new ConfigError(
+        timeoutKey,
+        origin,
+        `${formatDuration(timeoutMs)} must not exceed ${intervalKey} (${formatDuration(intervalMs)})`,
+      );
+    }
+    values.set(timeoutKey, { value: intervalMs, origin: `default, shortened to ${intervalKey}` });
   }
 }

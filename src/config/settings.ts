@@ -1,6 +1,8 @@
+import { compatibilitySetNames, compatibilitySets } from '../catalog/types.js';
+
 /**
  * Every setting the exporter accepts, in one table. Flags, environment variables, the YAML file, `--help` and
- * `--print-config` are all derived from it.
+ * `--print-config` are all derived from it, and so is the type of each setting's value (SettingValueOf).
  */
 export type SettingType = 'string' | 'int' | 'bool' | 'duration' | 'enum' | 'list' | 'url';
 
@@ -11,6 +13,7 @@ export interface SettingSpec {
   help: string;
   default?: string;
   choices?: readonly string[];
+  /** Bounds of an int, or of a duration in milliseconds (a duration is never above MAX_TIMER_MS). */
   min?: number;
   max?: number;
   /** Never logged or printed; also accepted from `<key>-file`. */
@@ -19,7 +22,10 @@ export interface SettingSpec {
   envAliases?: readonly string[];
 }
 
-export const settings: readonly SettingSpec[] = [
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+const table = [
   { key: 'config.file', type: 'string', help: 'YAML file with settings; flags and environment override it.' },
   { key: 'web.listen-address', type: 'string', default: ':9868', help: 'Address to serve /metrics on.' },
   {
@@ -47,6 +53,7 @@ export const settings: readonly SettingSpec[] = [
     type: 'duration',
     default: '30s',
     min: 1000,
+    max: 24 * HOUR,
     help: 'How often each source refreshes in the background.',
   },
   {
@@ -54,19 +61,25 @@ export const settings: readonly SettingSpec[] = [
     type: 'duration',
     default: '25s',
     min: 100,
+    max: 24 * HOUR,
     help: 'Longest a refresh of one source may take before it counts as failed.',
   },
   {
     key: 'refresh.keep-stale-for',
     type: 'duration',
     default: '5m',
+    max: 7 * 24 * HOUR,
     help: "How long a failed collector's last good values stay published before they are dropped.",
   },
   {
     key: 'database.url',
     type: 'url',
     secret: true,
-    help: "Harbor's PostgreSQL as a URL (postgres://user:pass@host:5432/registry?sslmode=...); overrides the discrete settings.",
+    help:
+      "Harbor's PostgreSQL as a URL (postgres://user:pass@host:5432/registry?sslmode=require); what it holds " +
+      'overrides the discrete settings. Its parameters may be sslmode (database.sslmode), sslrootcert ' +
+      '(database.ca-file), connect_timeout in seconds (database.connect-timeout) and application_name, which ' +
+      'must be harbor-exporter; any other parameter is refused.',
   },
   {
     key: 'database.host',
@@ -89,7 +102,11 @@ export const settings: readonly SettingSpec[] = [
     choices: ['disable', 'require', 'verify-ca', 'verify-full'],
     help: 'TLS to the database, as libpq names it.',
   },
-  { key: 'database.ca-file', type: 'string', help: 'CA bundle for verify-ca and verify-full.' },
+  {
+    key: 'database.ca-file',
+    type: 'string',
+    help: 'CA bundle (PEM) for verify-ca and verify-full; it must be readable at start-up.',
+  },
   {
     key: 'database.max-connections',
     type: 'int',
@@ -103,6 +120,7 @@ export const settings: readonly SettingSpec[] = [
     type: 'duration',
     default: '10s',
     min: 100,
+    max: HOUR,
     help: 'Server-side limit on any one statement.',
   },
   {
@@ -110,6 +128,7 @@ export const settings: readonly SettingSpec[] = [
     type: 'duration',
     default: '60s',
     min: 1000,
+    max: 24 * HOUR,
     help:
       'The server ends an exporter session idle this long (PostgreSQL 14+): a connection whose client vanished ' +
       'without closing it (node lost, network cut) is gone from pg_stat_activity at most statement-timeout + ' +
@@ -138,6 +157,7 @@ export const settings: readonly SettingSpec[] = [
     type: 'duration',
     default: '10s',
     min: 100,
+    max: 5 * MINUTE,
     help: 'Longest wait for a new connection.',
   },
   {
@@ -151,7 +171,11 @@ export const settings: readonly SettingSpec[] = [
     help: 'API user; a system robot account (robot$name) with read access is recommended.',
   },
   { key: 'harbor.password', type: 'string', secret: true, help: 'API password or robot secret.' },
-  { key: 'harbor.ca-file', type: 'string', help: "CA bundle that signed Harbor's certificate." },
+  {
+    key: 'harbor.ca-file',
+    type: 'string',
+    help: "CA bundle (PEM) that signed Harbor's certificate; it must be readable at start-up.",
+  },
   {
     key: 'harbor.insecure-skip-verify',
     type: 'bool',
@@ -163,6 +187,7 @@ export const settings: readonly SettingSpec[] = [
     type: 'duration',
     default: '10s',
     min: 100,
+    max: 10 * MINUTE,
     help: 'Timeout of one API request.',
   },
   {
@@ -223,8 +248,13 @@ export const settings: readonly SettingSpec[] = [
     key: 'compat',
     type: 'list',
     default: '',
-    choices: ['seed', 'harbor'],
-    help: "Also publish older exporters' names: seed (the Kubernetes fork), harbor (Harbor's built-in exporter).",
+    choices: compatibilitySetNames,
+    help:
+      "Also publish older exporters' names: " +
+      Object.entries(compatibilitySets)
+        .map(([name, exporter]) => `${name} (${exporter})`)
+        .join(', ') +
+      '. Repeat the flag or separate sets with commas.',
   },
   {
     key: 'otlp.endpoint',
@@ -238,6 +268,7 @@ export const settings: readonly SettingSpec[] = [
     default: '60s',
     min: 1000,
     envAliases: ['OTEL_METRIC_EXPORT_INTERVAL'],
+    max: 24 * HOUR,
     help: 'Interval between OTLP pushes.',
   },
   {
@@ -246,6 +277,7 @@ export const settings: readonly SettingSpec[] = [
     default: '30s',
     min: 100,
     envAliases: ['OTEL_METRIC_EXPORT_TIMEOUT'],
+    max: 10 * MINUTE,
     help: 'Timeout of one OTLP push.',
   },
   {
@@ -255,7 +287,30 @@ export const settings: readonly SettingSpec[] = [
     envAliases: ['OTEL_EXPORTER_OTLP_METRICS_HEADERS', 'OTEL_EXPORTER_OTLP_HEADERS'],
     help: 'Extra headers as k=v,k2=v2 (e.g. authorization).',
   },
-];
+] as const satisfies readonly SettingSpec[];
+
+/** Every setting, for code that walks them all. */
+export const settings: readonly SettingSpec[] = table;
+
+type SettingRow = (typeof table)[number];
+export type SettingKey = SettingRow['key'];
+type RowOf<K extends SettingKey> = Extract<SettingRow, { key: K }>;
+type ParsedValue<Row> = Row extends { type: 'int' | 'duration' }
+  ? number
+  : Row extends { type: 'bool' }
+    ? boolean
+    : Row extends { type: 'list'; choices: readonly (infer Choice)[] }
+      ? readonly Choice[]
+      : Row extends { type: 'list' }
+        ? readonly string[]
+        : Row extends { type: 'enum'; choices: readonly (infer Choice)[] }
+          ? Choice
+          : string;
+/** The checked value of a setting: absent only when its row has no default (a list is at least empty). */
+export type SettingValueOf<K extends SettingKey> =
+  RowOf<K> extends { default: string } | { type: 'list' }
+    ? ParsedValue<RowOf<K>>
+    : ParsedValue<RowOf<K>> | undefined;
 
 export function envName(key: string): string {
   return 'HARBOR_EXPORTER_' + key.toUpperCase().replace(/[.-]/g, '_');

@@ -1,38 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { collectorSwitches } from '../../src/collectors/registry.js';
-import { buildConfig, type ExporterConfig } from '../../src/config/config.js';
-import { ConfigError } from '../../src/config/errors.js';
-import { loadSettings, type ParsedInvocation } from '../../src/config/load.js';
+import { buildConfig } from '../../src/config/config.js';
 import { envName, settings, type SettingSpec } from '../../src/config/settings.js';
+import { config, configError, parse, scratchFolder } from './fixtures.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'harbor-exporter-config-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-let files = 0;
-function writeTemp(text: string): string {
-  const path = join(dir, `file-${++files}`);
-  writeFileSync(path, text);
-  return path;
-}
-
-function parse(argv: string[], env: NodeJS.ProcessEnv = {}): ParsedInvocation {
-  return loadSettings(argv, env, collectorSwitches());
-}
-function config(argv: string[], env: NodeJS.ProcessEnv = {}): ExporterConfig {
-  return buildConfig(parse(argv, env));
-}
-function configError(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  assert.fail('expected a ConfigError');
-}
+const scratch = scratchFolder('config');
+after(scratch.remove);
+const writeTemp = (text: string) => scratch.write(text);
 
 /** A value each setting accepts, different from its default. */
 function sampleValue(spec: SettingSpec): string {

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import type { DatabaseSettings } from '../../config/config.js';
+import { APPLICATION_NAME } from '../../config/database-url.js';
 import { errorMessage, type Logger } from '../../log.js';
 import { StatementLanes } from './lanes.js';
 
-export const APPLICATION_NAME = 'harbor-exporter';
+export { APPLICATION_NAME };
 
 /** Server-side TCP keepalive: a peer that stops answering is dropped after about idle + interval * count. */
 const KEEPALIVE = { idle: 30, interval: 10, count: 3 };
