@@ -24,6 +24,17 @@ export interface CompatibilityName {
   values?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Labels with fixed values that the old exporter added. */
   constantLabels?: Readonly<Record<string, string>>;
+  /**
+   * Attributes taken from another catalog metric's series that has the same values of `on` (an info metric,
+   * usually), before `only`, `labels` and `values` apply; a series with no such partner is left out.
+   */
+  join?: { metric: string; on: readonly string[]; attributes: readonly string[] };
+  /** Only the series with this value: `1` of harbor_project_quota_unlimited. */
+  whereValue?: number;
+  /** The value the old exporter wrote for these series, in place of the metric's: `-1` for "no limit". */
+  value?: number;
+  /** Left out when one of these sets is enabled too: its family of the same name has another shape and wins. */
+  yieldsTo?: readonly CompatibilitySet[];
 }
 
 export type CompatibilitySet = 'seed' | 'harbor';

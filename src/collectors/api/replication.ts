@@ -26,6 +26,14 @@ export const replicationCollector: Collector<HarborApiClient> = {
     const enabled = policies.filter((policy) => policy.enabled).length;
     out.add('harbor_replication_policies', enabled, { enabled: 'true' });
     out.add('harbor_replication_policies', policies.length - enabled, { enabled: 'false' });
+    for (const policy of policies) {
+      if (!policy.name) continue;
+      out.add('harbor_replication_policy_info', 1, {
+        policy: policy.name,
+        enabled: String(policy.enabled === true),
+        trigger: policy.trigger?.type || 'manual',
+      });
+    }
 
     const latest = await Promise.all(
       policies.map(async (policy) => {
