@@ -84,14 +84,7 @@ describe('compatibility names of the API metrics, against what the original expo
 
   async function scrape(compat: string): Promise<Sample[]> {
     const exporter = await startTestExporter(
-      testConfig([
-        `--database.url=${harbor.db.server.url(harbor.db.name)}`,
-        `--harbor.url=${harbor.simulator.url}`,
-        '--harbor.username=admin',
-        '--harbor.password=Harbor12345',
-        '--refresh.interval=1h',
-        `--compat=${compat}`,
-      ]),
+      testConfig([...harbor.exporterFlags(), '--refresh.interval=1h', `--compat=${compat}`]),
     );
     running.push(exporter);
     await exporter.refreshAll();
