@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { catalog, exposedName } from '../../../src/catalog/index.js';
 import { labelKey, publishedFamily, type Family } from '../../collectors/database/original-definitions.js';
 import { startTestExporter, testConfig, type RunningTestExporter } from '../../harness/exporter.js';
 import { startSimulatedHarbor, type SimulatedHarbor } from '../../harness/harbor-api-simulator.js';
@@ -150,6 +151,19 @@ describe('compatibility names of the API metrics, against what the original expo
     assertSameFamily(publishedFamily(samples, 'harbor_task_queue_latency'), byLatency, 'queue latency');
     // Harbor counted its Redis scheduled queue, which the API does not show: here, the schedules.
     assert.equal(valueOf(samples, 'harbor_task_scheduled_total'), state.schedules.length);
+  });
+
+  it('writes every status of the catalog metrics in lower-case snake case, whatever case Harbor uses', async () => {
+    const samples = await scrape('seed,harbor');
+    const catalogNames = new Set(catalog.map(exposedName));
+    const statuses = samples
+      .filter((sample) => catalogNames.has(sample.name) && sample.labels.status !== undefined)
+      .map((sample) => `${sample.name} ${sample.labels.status}`);
+    assert.ok(statuses.some((status) => status.startsWith('harbor_job_last_execution_status ')));
+    assert.deepEqual(
+      statuses.filter((status) => !/ [a-z][a-z0-9_]*$/.test(status)),
+      [],
+    );
   });
 
   it("answered only as Harbor's API description allows", (t) => harbor.contract.assertClean(t));
