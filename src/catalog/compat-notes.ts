@@ -200,8 +200,10 @@ export const compatibilityNotes: readonly CompatibilityNote[] = [
   {
     set: seed,
     name: 'harbor_repositories_pull_total',
-    original: "The repository's `pull_count` (`repo_name`; c4po also had `repo_id`).",
-    difference: 'No `repo_id` label: a per-repository id would be one more series per repository.',
+    original:
+      "The repository's `pull_count`, labelled `repo_name` (c4po: and `repo_id`, the repository's id).",
+    difference:
+      '`repo_id` is there when `--collector.repository-info` runs (off by default: it adds a series per repository); without it the series carry `repo_name` only, as in the fork.',
   },
   {
     set: seed,
@@ -209,7 +211,7 @@ export const compatibilityNotes: readonly CompatibilityNote[] = [
     original:
       "c4po on Harbor 2.x: the repository's `artifact_count` from the API (artifacts that have a tag or that no image index refers to); on Harbor 1.x, and in the fork, tag rows of Harbor 1.x, where a tag row was an image.",
     difference:
-      "Chosen: the artifact count, what every exporter showed under this name on Harbor 2.x (the fork's Harbor 1.x SQL does not run there); tags are `harbor_repository_tags`. Untagged children of an image index count here and not in the API's count, and there is no `repo_id` label.",
+      "Chosen: the artifact count, what every exporter showed under this name on Harbor 2.x (the fork's Harbor 1.x SQL does not run there); tags are `harbor_repository_tags`. Untagged children of an image index count here and not in the API's count. `repo_id` as for `harbor_repositories_pull_total`.",
   },
   {
     set: seed,

@@ -7,6 +7,17 @@ const perRepository = ['project', 'repository'] as const;
 const harborProject = { project: 'project_name' } as const;
 /** The Kubernetes fork named repositories `repo_name` and had no project label. */
 const seedRepository = { labels: { repository: 'repo_name' }, dropAttributes: ['project'] } as const;
+/** c4po's names of its repository series: the fork's, plus the repository's id as `repo_id` (from harbor_repository_info). */
+const c4poRepository = {
+  join: {
+    metric: 'harbor_repository_info',
+    on: ['repository'],
+    attributes: ['repository_id'],
+    optional: true,
+  },
+  labels: { repository: 'repo_name', repository_id: 'repo_id' },
+  dropAttributes: ['project'],
+} as const;
 /** Harbor's built-in exporter labels some per-project gauges with the project's visibility as `public`. */
 const harborPublic = {
   join: { metric: 'harbor_project_info', on: ['project'], attributes: ['visibility'] },
@@ -218,7 +229,7 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       help: 'Pulls of the repository as Harbor counts them (repository.pull_count, flushed by Harbor every few seconds).',
       attributes: perRepository,
       compat: [
-        { set: 'seed', name: 'harbor_repositories_pull_total', kind: 'counter', ...seedRepository },
+        { set: 'seed', name: 'harbor_repositories_pull_total', kind: 'counter', ...c4poRepository },
         {
           set: 'harbor',
           name: 'harbor_artifact_pulled',
@@ -250,7 +261,7 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       help: 'Artifacts in the repository, children of an image index included.',
       attributes: perRepository,
       // c4po published the artifact count of Harbor 2.x under this name (see docs/metrics.md).
-      compat: [{ set: 'seed', name: 'harbor_repositories_tags_total', kind: 'gauge', ...seedRepository }],
+      compat: [{ set: 'seed', name: 'harbor_repositories_tags_total', kind: 'gauge', ...c4poRepository }],
     },
     {
       name: 'harbor_repository_untagged_artifacts',
@@ -279,6 +290,15 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       unit: 's',
       help: 'When an artifact of the repository was last pulled (Unix time); absent if never pulled.',
       attributes: perRepository,
+    },
+  ]),
+  ...database('repository-info', [
+    {
+      name: 'harbor_repository_info',
+      kind: 'info',
+      unit: '1',
+      help: "Each repository's id, to join on `repository` (off by default: one more series per repository).",
+      attributes: [...perRepository, 'repository_id'],
     },
   ]),
   ...database('tags', [

@@ -26,9 +26,10 @@ export interface CompatibilityName {
   constantLabels?: Readonly<Record<string, string>>;
   /**
    * Attributes taken from another catalog metric's series that has the same values of `on` (an info metric,
-   * usually), before `only`, `labels` and `values` apply; a series with no such partner is left out.
+   * usually), before `only`, `labels` and `values` apply; a series with no such partner is left out, unless the
+   * join is `optional` (then it keeps its own attributes only).
    */
-  join?: { metric: string; on: readonly string[]; attributes: readonly string[] };
+  join?: { metric: string; on: readonly string[]; attributes: readonly string[]; optional?: boolean };
   /** Only the series with this value: `1` of harbor_project_quota_unlimited. */
   whereValue?: number;
   /** The value the old exporter wrote for these series, in place of the metric's: `-1` for "no limit". */

@@ -69,8 +69,8 @@ function translate(
     if (alias.whereValue !== undefined && value !== alias.whereValue) continue;
     if (alias.join && partners) {
       const partner = partners.get(keyOn(original, alias.join.on));
-      if (!partner) continue;
-      original = { ...original, ...pick(partner, alias.join.attributes) };
+      if (partner) original = { ...original, ...pick(partner, alias.join.attributes) };
+      else if (!alias.join.optional) continue;
     }
     if (alias.only && !Object.entries(alias.only).every(([name, wanted]) => original[name] === wanted))
       continue;

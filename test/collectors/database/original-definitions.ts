@@ -137,14 +137,14 @@ export async function c4poFamilies(db: ClientBase): Promise<Record<string, Famil
 
 /**
  * c4po's harbor_repositories_tags_total on Harbor 2.x: each repository's artifact_count from the API, which
- * counts the artifacts that have a tag or that no image index refers to. Also returned: the untagged children of
- * an index, which the exporter's artifact count includes.
+ * counts the artifacts that have a tag or that no image index refers to, labelled repo_name and repo_id. Also
+ * returned: the untagged children of an index, which the exporter's artifact count includes.
  */
 export async function c4poArtifactCounts(
   db: ClientBase,
-): Promise<Map<string, { listed: number; untaggedChildren: number }>> {
-  const { rows } = await db.query<{ name: string; listed: string; untagged_children: string }>(
-    `SELECT r.name,
+): Promise<Map<string, { id: number; listed: number; untaggedChildren: number }>> {
+  const { rows } = await db.query<{ name: string; id: number; listed: string; untagged_children: string }>(
+    `SELECT r.name, r.repository_id AS id,
             count(a.id) FILTER (WHERE EXISTS (SELECT 1 FROM tag t WHERE t.artifact_id = a.id)
                                  OR NOT EXISTS (SELECT 1 FROM artifact_reference x WHERE x.child_id = a.id)) AS listed,
             count(a.id) FILTER (WHERE NOT EXISTS (SELECT 1 FROM tag t WHERE t.artifact_id = a.id)
@@ -152,12 +152,12 @@ export async function c4poArtifactCounts(
      FROM repository r
      JOIN project p ON p.project_id = r.project_id AND NOT p.deleted
      LEFT JOIN artifact a ON a.repository_id = r.repository_id
-     GROUP BY r.name`,
+     GROUP BY r.name, r.repository_id`,
   );
   return new Map(
     rows.map((row) => [
       row.name,
-      { listed: Number(row.listed), untaggedChildren: Number(row.untagged_children) },
+      { id: row.id, listed: Number(row.listed), untaggedChildren: Number(row.untagged_children) },
     ]),
   );
 }
