@@ -182,7 +182,7 @@ function notPublishedSection(): string[] {
     '',
     '| Names | Why |',
     '| --- | --- |',
-    ...notPublished.map((entry) => `| ${code(entry.pattern)} | ${cell(entry.reason)} |`),
+    ...notPublished.map((entry) => `| ${cell(code(entry.pattern))} | ${cell(entry.reason)} |`),
     '',
   ];
 }

@@ -216,14 +216,16 @@ export const compatibilityNotes: readonly CompatibilityNote[] = [
   {
     set: seed,
     name: 'harbor_repositories_push_total',
-    original: 'The fork: pushes of the repository from the audit log (`repo_name`).',
+    original: "The fork: pushes of the repository from Harbor 1.x's access log (`repo_name`).",
+    difference:
+      "Harbor 2.x's audit log (`audit_log`, and `audit_log_ext` from 2.13); rows Harbor purges no longer count.",
   },
   {
     set: seed,
     name: 'harbor_image_pull_count',
-    original: 'The fork: pulls per tag from the audit log (`repo_name`, `repo_tag`).',
+    original: "The fork: pulls per tag from Harbor 1.x's access log (`repo_name`, `repo_tag`).",
     difference:
-      'Only the top tags of each repository (`--tags.top`) have their own series; the rest are summed under `repo_tag="__other__"`.',
+      'From Harbor 2.x\'s audit log. Only the top tags of each repository (`--tags.top`) have their own series; the rest are summed under `repo_tag="__other__"`.',
   },
   {
     set: seed,
