@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { compatibilityNotes, notPublished } from '../src/catalog/compat-notes.js';
 import { catalog, exposedName, type MetricDefinition, type SourceName } from '../src/catalog/index.js';
 import { allCollectors } from '../src/collectors/registry.js';
 import { cell, code } from './markdown.js';
@@ -109,9 +110,19 @@ function compatibilitySection(): string[] {
     '## Compatibility names',
     '',
     '`--compat=seed` and `--compat=harbor` also publish metrics under the names older exporters used, so existing',
-    'dashboards keep working while they move to the names above: `seed` is the Kubernetes fork this exporter grew',
-    "from, `harbor` is Harbor's built-in exporter. A compatibility series carries the same value as the catalog",
-    'metric; where the old exporter had fewer labels, the series are summed over the missing ones.',
+    'dashboards and alert rules keep working while they move to the names above: `seed` is c4po/harbor_exporter and',
+    "the Kubernetes fork of it this exporter grew from, `harbor` is Harbor's built-in exporter. A compatibility",
+    'series carries the value the old exporter computed from the same data, with its labels and label values: where',
+    'it had fewer labels, the series are summed over the missing ones; a label it had that the metric lacks is',
+    "joined from an info metric on `project` or `policy`; where it wrote Harbor's -1 for no limit, so does the",
+    'compatibility series. When both sets use one name with the same shape, they share the family; `harbor_up` has',
+    "two shapes, and with both sets on only Harbor's `harbor_up{component}` is published.",
+    '',
+    'Tests compare each family with the original definition on the same database, and run the panel queries of',
+    "Harbor's `contrib/grafana-dashboard/metrics-example.json` and c4po's `grafana/harbor-overview.json` against a",
+    'real Prometheus scraping the exporter with `--compat=seed,harbor`: every query about a published name returns',
+    'data. No public alert rule file written for these exporters was found; the rules in',
+    '`test/deploy/fixtures/original-exporters/migration.rules.yaml` stand for the usual ones.',
     '',
     '| Set | Old name | Old type | Catalog metric | Labels |',
     '| --- | --- | --- | --- | --- |',
@@ -139,7 +150,41 @@ function compatibilitySection(): string[] {
   }
   rows.sort();
   lines.push(...rows, '');
+  lines.push(...definitionsSection(), ...notPublishedSection());
   return lines;
+}
+
+function definitionsSection(): string[] {
+  const lines = [
+    '### What each old name meant, and what differs here',
+    '',
+    '| Set | Old name | The old exporter published | From | What differs |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const note of compatibilityNotes) {
+    const from = catalog
+      .filter((definition) =>
+        definition.compat?.some((alias) => alias.set === note.set && alias.name === note.name),
+      )
+      .map((definition) => code(exposedName(definition)))
+      .join(', ');
+    lines.push(
+      `| ${note.set} | ${code(note.name)} | ${cell(note.original)} | ${from} | ${cell(note.difference ?? 'Nothing: same values on the same Harbor.')} |`,
+    );
+  }
+  lines.push('');
+  return lines;
+}
+
+function notPublishedSection(): string[] {
+  return [
+    '### Names the old dashboards query that no set publishes',
+    '',
+    '| Names | Why |',
+    '| --- | --- |',
+    ...notPublished.map((entry) => `| ${cell(code(entry.pattern))} | ${cell(entry.reason)} |`),
+    '',
+  ];
 }
 
 export function renderMetricsDoc(): string {
@@ -161,6 +206,9 @@ export function renderMetricsDoc(): string {
     '  series, not a zero).',
     '- Every series also reaches OTLP with the resource attributes (`service.name`, `service.version`, and',
     '  `OTEL_RESOURCE_ATTRIBUTES`); on `/metrics` those are on `target_info`.',
+    '- **Status labels** are lower-case snake case everywhere (`success`, `error`, `in_progress`), whatever case',
+    "  Harbor writes them in; the words are Harbor's own for that subject (job executions say `success` and",
+    "  `error`, replication says `succeeded` and `failed`). Compatibility names keep the old exporters' values.",
     '- **Harbor** is the range of Harbor releases a metric was checked against.',
     '',
     ...sourceSections(),

@@ -2,6 +2,13 @@ import type { MetricDefinition } from './types.js';
 
 const versions = '2.10-2.15';
 const api = { source: 'api', harborVersions: versions } as const;
+/** c4po's replication gauges: enabled policies only, named `repl_pol_name`, with `repl_trigger_type`. */
+const seedReplication = {
+  join: { metric: 'harbor_replication_policy_info', on: ['policy'], attributes: ['enabled', 'trigger'] },
+  only: { enabled: 'true' },
+  dropAttributes: ['enabled'],
+  labels: { policy: 'repl_pol_name', trigger: 'repl_trigger_type' },
+} as const;
 
 /** Metrics read from Harbor's REST API (/api/v2.0). API paths live next to each collector. */
 export const apiMetrics: readonly MetricDefinition[] = [
@@ -13,7 +20,8 @@ export const apiMetrics: readonly MetricDefinition[] = [
     attributes: [],
     collector: 'source',
     ...api,
-    compat: [{ set: 'seed', name: 'harbor_up', kind: 'gauge' }],
+    // With both sets on, Harbor's harbor_up{component} is published alone: one family cannot mean both.
+    compat: [{ set: 'seed', name: 'harbor_up', kind: 'gauge', yieldsTo: ['harbor'] }],
   },
 
   // health: /health
@@ -25,7 +33,10 @@ export const apiMetrics: readonly MetricDefinition[] = [
     attributes: [],
     collector: 'health',
     ...api,
-    compat: [{ set: 'harbor', name: 'harbor_health', kind: 'gauge' }],
+    compat: [
+      { set: 'harbor', name: 'harbor_health', kind: 'gauge' },
+      { set: 'seed', name: 'harbor_health', kind: 'gauge' },
+    ],
   },
   {
     name: 'harbor_component_healthy',
@@ -35,7 +46,10 @@ export const apiMetrics: readonly MetricDefinition[] = [
     attributes: ['component'],
     collector: 'health',
     ...api,
-    compat: [{ set: 'harbor', name: 'harbor_up', kind: 'gauge' }],
+    compat: [
+      { set: 'harbor', name: 'harbor_up', kind: 'gauge' },
+      { set: 'seed', name: 'harbor_components_health', kind: 'gauge' },
+    ],
   },
 
   // systeminfo: /systeminfo, read at the start of every refresh
@@ -69,6 +83,15 @@ export const apiMetrics: readonly MetricDefinition[] = [
     ...api,
   },
   {
+    name: 'harbor_replication_policy_info',
+    kind: 'info',
+    unit: '1',
+    help: 'Each replication policy: whether it is enabled ("true" or "false") and its trigger (manual, scheduled, event_based).',
+    attributes: ['policy', 'enabled', 'trigger'],
+    collector: 'replication',
+    ...api,
+  },
+  {
     name: 'harbor_replication_last_execution_status',
     kind: 'gauge',
     unit: '1',
@@ -85,9 +108,6 @@ export const apiMetrics: readonly MetricDefinition[] = [
     attributes: ['policy'],
     collector: 'replication',
     ...api,
-    compat: [
-      { set: 'seed', name: 'harbor_replication_status', kind: 'gauge', labels: { policy: 'repl_pol_name' } },
-    ],
   },
   {
     name: 'harbor_replication_last_execution_start_timestamp_seconds',
@@ -115,12 +135,33 @@ export const apiMetrics: readonly MetricDefinition[] = [
     attributes: ['policy', 'status'],
     collector: 'replication',
     ...api,
+    compat: [],
+  },
+  {
+    name: 'harbor_replication_last_finished_execution_succeeded',
+    kind: 'gauge',
+    unit: '1',
+    help: "1 when the policy's last finished execution succeeded, else 0: the latest execution, or the one before it while the latest is in progress.",
+    attributes: ['policy'],
+    collector: 'replication',
+    ...api,
+    compat: [{ set: 'seed', name: 'harbor_replication_status', kind: 'gauge', ...seedReplication }],
+  },
+  {
+    name: 'harbor_replication_last_finished_execution_tasks',
+    kind: 'gauge',
+    unit: '{task}',
+    help: 'Tasks of the execution harbor_replication_last_finished_execution_succeeded reports on, by status (succeeded, failed, in_progress, stopped).',
+    attributes: ['policy', 'status'],
+    collector: 'replication',
+    ...api,
     compat: [
       {
         set: 'seed',
         name: 'harbor_replication_tasks',
         kind: 'gauge',
-        labels: { policy: 'repl_pol_name', status: 'result' },
+        ...seedReplication,
+        labels: { ...seedReplication.labels, status: 'result' },
         values: { status: { succeeded: 'succeed' } },
       },
     ],
@@ -196,6 +237,16 @@ export const apiMetrics: readonly MetricDefinition[] = [
     collector: 'jobservice',
     ...api,
   },
+  {
+    name: 'harbor_jobservice_running_jobs',
+    kind: 'gauge',
+    unit: '{job}',
+    help: 'Jobs running now, per worker pool and job type (every job type the queues list, 0 when none runs).',
+    attributes: ['pool', 'job_type'],
+    collector: 'jobservice',
+    ...api,
+    compat: [{ set: 'harbor', name: 'harbor_task_concurrency', kind: 'gauge', labels: { job_type: 'type' } }],
+  },
 
   // schedules: /schedules and /system/gc/schedule
   {
@@ -206,6 +257,9 @@ export const apiMetrics: readonly MetricDefinition[] = [
     attributes: ['job_type'],
     collector: 'schedules',
     ...api,
+    compat: [
+      { set: 'harbor', name: 'harbor_task_scheduled_total', kind: 'gauge', dropAttributes: ['job_type'] },
+    ],
   },
   {
     name: 'harbor_gc_next_run_timestamp_seconds',
@@ -251,6 +305,7 @@ export const apiFallbacks: readonly { metric: string; collector: string }[] = [
   { metric: 'harbor_projects', collector: 'api-projects' },
   { metric: 'harbor_repositories', collector: 'api-projects' },
   { metric: 'harbor_project_repositories', collector: 'api-projects' },
+  { metric: 'harbor_project_info', collector: 'api-projects' },
   { metric: 'harbor_repository_pulls', collector: 'api-repositories' },
   { metric: 'harbor_repository_artifacts', collector: 'api-repositories' },
   { metric: 'harbor_project_quota_limit_bytes', collector: 'api-quotas' },

@@ -7,6 +7,36 @@ const perRepository = ['project', 'repository'] as const;
 const harborProject = { project: 'project_name' } as const;
 /** The Kubernetes fork named repositories `repo_name` and had no project label. */
 const seedRepository = { labels: { repository: 'repo_name' }, dropAttributes: ['project'] } as const;
+/** c4po's names of its repository series: the fork's, plus the repository's id as `repo_id` (from harbor_repository_info). */
+const c4poRepository = {
+  join: {
+    metric: 'harbor_repository_info',
+    on: ['repository'],
+    attributes: ['repository_id'],
+    optional: true,
+  },
+  labels: { repository: 'repo_name', repository_id: 'repo_id' },
+  dropAttributes: ['project'],
+} as const;
+/** Harbor's built-in exporter labels some per-project gauges with the project's visibility as `public`. */
+const harborPublic = {
+  join: { metric: 'harbor_project_info', on: ['project'], attributes: ['visibility'] },
+  labels: { ...harborProject, visibility: 'public' },
+  values: { visibility: { public: 'true', private: 'false' } },
+} as const;
+/** c4po's quota gauges: `type` hard or used, the project's name and id as `repo_name` and `repo_id`. */
+function seedQuota(type: 'hard' | 'used'): CompatibilityName {
+  return {
+    set: 'seed',
+    name: 'harbor_quotas_size_bytes',
+    kind: 'gauge',
+    join: { metric: 'harbor_project_info', on: ['project'], attributes: ['project_id'] },
+    labels: { project: 'repo_name', project_id: 'repo_id' },
+    constantLabels: { type },
+  };
+}
+/** A limit of -1 where the project has none, as both old exporters wrote Harbor's own value. */
+const unlimitedAsMinusOne = { whereValue: 1, value: -1 } as const;
 
 /** Harbor's built-in exporter splits its project and repository statistics into public and private gauges. */
 function statisticsByVisibility(subject: 'project' | 'repo'): CompatibilityName[] {
@@ -58,6 +88,13 @@ export const databaseMetrics: readonly MetricDefinition[] = [
           labels: { visibility: 'type' },
           values: { visibility: { public: 'public_project', private: 'private_project' } },
         },
+        {
+          set: 'seed',
+          name: 'harbor_project_count_total',
+          kind: 'gauge',
+          dropAttributes: ['visibility'],
+          constantLabels: { type: 'total_project' },
+        },
       ],
     },
     {
@@ -81,7 +118,21 @@ export const databaseMetrics: readonly MetricDefinition[] = [
           labels: { visibility: 'type' },
           values: { visibility: { public: 'public_repo', private: 'private_repo' } },
         },
+        {
+          set: 'seed',
+          name: 'harbor_repo_count_total',
+          kind: 'gauge',
+          dropAttributes: ['visibility'],
+          constantLabels: { type: 'total_repo' },
+        },
       ],
+    },
+    {
+      name: 'harbor_project_info',
+      kind: 'info',
+      unit: '1',
+      help: "Each live project's id and visibility (public or private), to join on `project`.",
+      attributes: ['project', 'project_id', 'visibility'],
     },
     {
       name: 'harbor_project_repositories',
@@ -89,7 +140,7 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       unit: '{repository}',
       help: 'Repositories in the project.',
       attributes: perProject,
-      compat: [{ set: 'harbor', name: 'harbor_project_repo_total', kind: 'gauge', labels: harborProject }],
+      compat: [{ set: 'harbor', name: 'harbor_project_repo_total', kind: 'gauge', ...harborPublic }],
     },
     {
       name: 'harbor_project_artifacts',
@@ -102,7 +153,8 @@ export const databaseMetrics: readonly MetricDefinition[] = [
           set: 'harbor',
           name: 'harbor_project_artifact_total',
           kind: 'gauge',
-          labels: { ...harborProject, type: 'artifact_type' },
+          ...harborPublic,
+          labels: { ...harborPublic.labels, type: 'artifact_type' },
         },
       ],
     },
@@ -120,7 +172,10 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       unit: 'By',
       help: "The project's storage quota; absent when the project has no limit (see harbor_project_quota_unlimited).",
       attributes: perProject,
-      compat: [{ set: 'harbor', name: 'harbor_project_quota_byte', kind: 'gauge', labels: harborProject }],
+      compat: [
+        { set: 'harbor', name: 'harbor_project_quota_byte', kind: 'gauge', labels: harborProject },
+        seedQuota('hard'),
+      ],
     },
     {
       name: 'harbor_project_quota_unlimited',
@@ -128,6 +183,16 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       unit: '1',
       help: "1 when the project's storage quota has no limit, 0 when it has one.",
       attributes: perProject,
+      compat: [
+        {
+          set: 'harbor',
+          name: 'harbor_project_quota_byte',
+          kind: 'gauge',
+          labels: harborProject,
+          ...unlimitedAsMinusOne,
+        },
+        { ...seedQuota('hard'), ...unlimitedAsMinusOne },
+      ],
     },
     {
       name: 'harbor_project_quota_used_bytes',
@@ -137,6 +202,7 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       attributes: perProject,
       compat: [
         { set: 'harbor', name: 'harbor_project_quota_usage_byte', kind: 'gauge', labels: harborProject },
+        seedQuota('used'),
       ],
     },
     {
@@ -144,6 +210,13 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       kind: 'gauge',
       unit: '{member}',
       help: 'Members of the project (users and groups).',
+      attributes: perProject,
+    },
+    {
+      name: 'harbor_project_user_members',
+      kind: 'gauge',
+      unit: '{member}',
+      help: 'Members of the project that are users (groups left out).',
       attributes: perProject,
       compat: [{ set: 'harbor', name: 'harbor_project_member_total', kind: 'gauge', labels: harborProject }],
     },
@@ -156,7 +229,7 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       help: 'Pulls of the repository as Harbor counts them (repository.pull_count, flushed by Harbor every few seconds).',
       attributes: perRepository,
       compat: [
-        { set: 'seed', name: 'harbor_repositories_pull_total', kind: 'counter', ...seedRepository },
+        { set: 'seed', name: 'harbor_repositories_pull_total', kind: 'counter', ...c4poRepository },
         {
           set: 'harbor',
           name: 'harbor_artifact_pulled',
@@ -180,7 +253,6 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       unit: '{tag}',
       help: 'Tags in the repository.',
       attributes: perRepository,
-      compat: [{ set: 'seed', name: 'harbor_repositories_tags_total', kind: 'gauge', ...seedRepository }],
     },
     {
       name: 'harbor_repository_artifacts',
@@ -188,6 +260,8 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       unit: '{artifact}',
       help: 'Artifacts in the repository, children of an image index included.',
       attributes: perRepository,
+      // c4po published the artifact count of Harbor 2.x under this name (see docs/metrics.md).
+      compat: [{ set: 'seed', name: 'harbor_repositories_tags_total', kind: 'gauge', ...c4poRepository }],
     },
     {
       name: 'harbor_repository_untagged_artifacts',
@@ -218,6 +292,15 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       attributes: perRepository,
     },
   ]),
+  ...database('repository-info', [
+    {
+      name: 'harbor_repository_info',
+      kind: 'info',
+      unit: '1',
+      help: "Each repository's id, to join on `repository` (off by default: one more series per repository).",
+      attributes: [...perRepository, 'repository_id'],
+    },
+  ]),
   ...database('tags', [
     {
       name: 'harbor_tag_pulls',
@@ -241,7 +324,7 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       name: 'harbor_job_last_execution_status',
       kind: 'gauge',
       unit: '1',
-      help: "1 for the status of the job type's latest execution, 0 for the other statuses.",
+      help: "1 for the status of the job type's latest execution, 0 for the other statuses (pending, running, stopped, error, success, scheduled: Harbor's words in lower case).",
       attributes: ['job_type', 'status'],
     },
     {
@@ -269,7 +352,7 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       name: 'harbor_job_executions',
       kind: 'gauge',
       unit: '{execution}',
-      help: 'Executions Harbor keeps, by job type and status (Harbor sweeps old ones, so this can go down).',
+      help: 'Executions Harbor keeps, by job type and status in lower case (Harbor sweeps old ones, so this can go down).',
       attributes: ['job_type', 'status'],
     },
     {

@@ -24,11 +24,23 @@ export interface CompatibilityName {
   values?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Labels with fixed values that the old exporter added. */
   constantLabels?: Readonly<Record<string, string>>;
+  /**
+   * Attributes taken from another catalog metric's series that has the same values of `on` (an info metric,
+   * usually), before `only`, `labels` and `values` apply; a series with no such partner is left out, unless the
+   * join is `optional` (then it keeps its own attributes only).
+   */
+  join?: { metric: string; on: readonly string[]; attributes: readonly string[]; optional?: boolean };
+  /** Only the series with this value: `1` of harbor_project_quota_unlimited. */
+  whereValue?: number;
+  /** The value the old exporter wrote for these series, in place of the metric's: `-1` for "no limit". */
+  value?: number;
+  /** Left out when one of these sets is enabled too: its family of the same name has another shape and wins. */
+  yieldsTo?: readonly CompatibilitySet[];
 }
 
 /** The older exporters whose names `--compat=<set>` also publishes, each with what it was. */
 export const compatibilitySets = {
-  seed: 'the Kubernetes fork',
+  seed: 'c4po/harbor_exporter and the Kubernetes fork of it',
   harbor: "Harbor's built-in exporter",
 } as const;
 export type CompatibilitySet = keyof typeof compatibilitySets;

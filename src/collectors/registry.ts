@@ -2,6 +2,7 @@ import { databaseHealthCollector } from './database/database-health.js';
 import { jobsCollector } from './database/jobs.js';
 import { projectsCollector } from './database/projects.js';
 import { RepositoriesCollector } from './database/repositories.js';
+import { repositoryInfoCollector } from './database/repository-info.js';
 import { robotsCollector } from './database/robots.js';
 import { storageCollector } from './database/storage.js';
 import { TagsCollector } from './database/tags.js';
@@ -33,6 +34,7 @@ export const databaseCollectors: readonly Collector<never>[] = [
   // Stateful: they count audit rows incrementally, keeping their counts per database they read.
   new RepositoriesCollector(),
   new TagsCollector(),
+  repositoryInfoCollector,
   jobsCollector,
   vulnerabilitiesCollector,
   robotsCollector,

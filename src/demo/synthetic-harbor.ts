@@ -476,10 +476,12 @@ export async function seedSyntheticHarbor(
     })),
     registryRows,
   );
+  // Harbor stores the trigger as JSON text: {"type": "manual" | "scheduled" | "event_based", ...}.
+  const scheduled = JSON.stringify({ type: 'scheduled', trigger_settings: { cron: '0 0 */6 * * *' } });
   const policies = [
-    [1, 'mirror-to-dr', 2, true],
-    [2, 'pull-base-images', 1, true],
-    [3, 'old-policy', 2, false],
+    [1, 'mirror-to-dr', 2, true, JSON.stringify({ type: 'event_based' })],
+    [2, 'pull-base-images', 1, true, scheduled],
+    [3, 'old-policy', 2, false, JSON.stringify({ type: 'manual' })],
   ];
   await bulkInsert(
     client,
@@ -489,6 +491,7 @@ export async function seedSyntheticHarbor(
       { name: 'name', type: 'text' },
       { name: 'dest_registry_id', type: 'int' },
       { name: 'enabled', type: 'bool' },
+      { name: 'trigger', type: 'text' },
     ],
     policies,
   );

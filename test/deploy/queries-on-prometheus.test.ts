@@ -53,13 +53,9 @@ describe('dashboard and alert queries on a real Prometheus scraping the exporter
 
   before(async () => {
     harbor = await startSimulatedHarbor({ repositories: 40, projects: 8, seed: 17 });
-    const api = harbor.settings();
     running = await startTestExporter(
       testConfig([
-        `--database.url=${harbor.db.server.url(harbor.db.name)}`,
-        `--harbor.url=${api.url}`,
-        `--harbor.username=${api.username}`,
-        `--harbor.password=${api.password}`,
+        ...harbor.exporterFlags(),
         `--storage.local-path=${storage}`,
         '--collector.tags',
         '--refresh.interval=1h',
@@ -67,14 +63,7 @@ describe('dashboard and alert queries on a real Prometheus scraping the exporter
     );
     await running.refreshAll();
     const { prometheus: binary } = binaries as { prometheus: string };
-    prometheus = await PrometheusServer.start(binary, { [job]: new URL(running.url).host });
-    // Rates need a few scrapes (one a second) inside their window.
-    await prometheus.waitFor(
-      async () =>
-        (await prometheus.query(`count_over_time(harbor_exporter_build_info{job="${job}"}[1m])`))[0]!.value >=
-        4,
-      'four scrapes of the exporter',
-    );
+    prometheus = await PrometheusServer.scraping(binary, job, running.url);
   });
   after(async () => {
     await prometheus?.stop();

@@ -134,6 +134,22 @@ export class PrometheusServer {
     }
   }
 
+  /** A Prometheus scraping one exporter as `job`, once it holds four scrapes (rates need a few). */
+  static async scraping(binary: string, job: string, exporterUrl: string): Promise<PrometheusServer> {
+    const server = await PrometheusServer.start(binary, { [job]: new URL(exporterUrl).host });
+    await server.waitForScrapes(job);
+    return server;
+  }
+
+  /** Waits until Prometheus holds `count` scrapes of the job within the last minute (rates need a few). */
+  async waitForScrapes(job: string, count = 4): Promise<void> {
+    const scrapes = `count_over_time(harbor_exporter_build_info{job="${job}"}[1m])`;
+    await this.waitFor(
+      async () => (await this.query(scrapes))[0]!.value >= count,
+      `${count} scrapes of ${job}`,
+    );
+  }
+
   async stop(): Promise<void> {
     if (this.child.exitCode === null) {
       await new Promise<void>((resolve) => {

@@ -144,27 +144,34 @@ describe('a real Prometheus scraping the exporter', { skip }, () => {
     const { projectsByVisibility } = await countHarbor(db.admin);
     const aliases = metricDefinition('harbor_projects').compat ?? [];
     assert.ok(aliases.length > 0);
+    // The old exporters' labels and values, applied to the test's own counts; aliases of one name share a family.
+    const expectedByName = new Map<string, Map<string, number>>();
     for (const alias of aliases) {
-      // The old exporters' labels and values, applied to the test's own counts.
-      const expected = new Map<string, number>();
+      const expected = expectedByName.get(alias.name) ?? new Map<string, number>();
+      expectedByName.set(alias.name, expected);
       for (const [visibility, projects] of Object.entries(projectsByVisibility)) {
         if (alias.only?.visibility !== undefined && alias.only.visibility !== visibility) continue;
-        const key = alias.dropAttributes?.includes('visibility')
-          ? ''
-          : `${alias.labels?.visibility ?? 'visibility'}=${alias.values?.visibility?.[visibility] ?? visibility}`;
+        const labels = Object.entries(alias.constantLabels ?? {}).map(([name, value]) => `${name}=${value}`);
+        if (!alias.dropAttributes?.includes('visibility'))
+          labels.push(
+            `${alias.labels?.visibility ?? 'visibility'}=${alias.values?.visibility?.[visibility] ?? visibility}`,
+          );
+        const key = labels.sort().join(',');
         expected.set(key, (expected.get(key) ?? 0) + projects);
       }
+    }
+    for (const [name, expected] of expectedByName) {
       await prometheus.waitFor(async () => {
-        const samples = await prometheus.query(`${alias.name}{job="harbor-compat"}`);
+        const samples = await prometheus.query(`${name}{job="harbor-compat"}`);
         return sameEntries(
           new Map(samples.map((sample) => [ownLabels(sample.labels), sample.value])),
           expected,
         );
-      }, `${alias.name} to hold the current counts`);
+      }, `${name} to hold the current counts`);
     }
     await prometheus.waitFor(
       async () => (await prometheus.query('harbor_up{job="harbor-compat"}')).length > 1,
-      'harbor_up of both old exporters in one family',
+      "Harbor's harbor_up{component}",
     );
     assert.deepEqual((await prometheus.targets())['harbor-compat'], { health: 'up', lastError: '' });
     const up = metricDefinition('harbor_database_up').compat ?? [];

@@ -20,6 +20,8 @@ export interface SimulatedHarbor {
   answers: SimulatorAnswer[];
   /** Exporter settings for the simulator, as the admin account unless overridden. */
   settings(overrides?: Partial<HarborApiSettings>): HarborApiSettings;
+  /** Command-line flags for an exporter reading both the database and the simulator, as the admin account. */
+  exporterFlags(): string[];
   source(overrides?: Partial<HarborApiSettings>, log?: Logger): HarborApiSource;
   stop(): Promise<void>;
 }
@@ -58,6 +60,12 @@ export async function startSimulatedHarbor(
     contract,
     answers,
     settings,
+    exporterFlags: () => [
+      `--database.url=${db.server.url(db.name)}`,
+      `--harbor.url=${simulator.url}`,
+      `--harbor.username=${DEFAULT_ACCOUNT.username}`,
+      `--harbor.password=${DEFAULT_ACCOUNT.password}`,
+    ],
     source(overrides, log = silentLogger) {
       const source = new HarborApiSource(fixedHarborApiSettings(settings(overrides)), log);
       sources.push(source);

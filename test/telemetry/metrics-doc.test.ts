@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { metricsDocPath, renderMetricsDoc } from '../../scripts/generate-metrics-doc.js';
+import { compatibilityNotes } from '../../src/catalog/compat-notes.js';
 import { catalog, exposedName } from '../../src/catalog/index.js';
 import { allCollectors } from '../../src/collectors/registry.js';
 
@@ -35,5 +36,14 @@ describe('docs/metrics.md', () => {
       const state = collector.defaultEnabled ? 'On by default' : 'Off by default';
       assert.match(doc, new RegExp(`^### \`${collector.name}\`\\n\\n.*${state}`, 'm'), collector.name);
     }
+  });
+
+  it('says for every compatibility name what the old exporter published, and nothing of names not published', () => {
+    const aliases = new Set(
+      catalog.flatMap((definition) => (definition.compat ?? []).map((alias) => `${alias.set} ${alias.name}`)),
+    );
+    const notes = compatibilityNotes.map((note) => `${note.set} ${note.name}`);
+    assert.deepEqual([...new Set(notes)].sort(), [...aliases].sort());
+    assert.equal(new Set(notes).size, notes.length, 'one note per name');
   });
 });

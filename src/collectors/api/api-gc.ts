@@ -1,7 +1,7 @@
 import { endpoints } from '../../sources/harbor-api/endpoints.js';
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
 import type { GCHistory } from '../../sources/harbor-api/harbor-types.js';
-import { EXECUTION_STATUSES } from '../database/jobs.js';
+import { EXECUTION_STATUSES, statusLabel } from '../database/jobs.js';
 import type { Collector } from '../types.js';
 import { timestampSeconds } from './api-values.js';
 
@@ -34,7 +34,10 @@ export const apiGcCollector: Collector<HarborApiClient> = {
     const statuses: string[] = [...EXECUTION_STATUSES];
     if (!statuses.includes(status)) statuses.push(status);
     for (const candidate of statuses) {
-      out.add('harbor_job_last_execution_status', candidate === status ? 1 : 0, { ...GC, status: candidate });
+      out.add('harbor_job_last_execution_status', candidate === status ? 1 : 0, {
+        ...GC,
+        status: statusLabel(candidate),
+      });
     }
     const started = timestampSeconds(latest.creation_time);
     const ended = FINAL.includes(status) ? timestampSeconds(latest.update_time) : undefined;

@@ -10,17 +10,20 @@ export const apiProjectsCollector: Collector<HarborApiClient> = {
   name: 'api-projects',
   source: 'api',
   defaultEnabled: true,
-  help: 'Without a database: projects and repositories by visibility, repositories per project (/projects).',
+  help: "Without a database: projects and repositories by visibility, each project's id, visibility and repositories (/projects).",
   async collect({ client, out }) {
     const projects = await client.list<Project>(endpoints.projects, { with_detail: true });
     if (!projects) return;
     const counts = { public: { projects: 0, repositories: 0 }, private: { projects: 0, repositories: 0 } };
     for (const project of projects) {
       const repositories = project.repo_count ?? 0;
-      const visibility = counts[project.metadata?.public === 'true' ? 'public' : 'private'];
-      visibility.projects++;
-      visibility.repositories += repositories;
-      if (project.name) out.add('harbor_project_repositories', repositories, { project: project.name });
+      const visibility = project.metadata?.public === 'true' ? 'public' : 'private';
+      counts[visibility].projects++;
+      counts[visibility].repositories += repositories;
+      if (!project.name) continue;
+      out.add('harbor_project_repositories', repositories, { project: project.name });
+      const projectId = String(project.project_id ?? '');
+      out.add('harbor_project_info', 1, { project: project.name, project_id: projectId, visibility });
     }
     for (const [visibility, count] of Object.entries(counts)) {
       out.add('harbor_projects', count.projects, { visibility });

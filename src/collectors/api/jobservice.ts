@@ -9,7 +9,7 @@ export const jobserviceCollector: Collector<HarborApiClient> = {
   name: 'jobservice',
   source: 'api',
   defaultEnabled: true,
-  help: "The job service: pending jobs, latency and paused state per job type; each pool's workers and busy workers.",
+  help: "The job service: pending jobs, latency and paused state per job type; each pool's workers, busy workers and running jobs by type.",
   async collect({ client, out }) {
     const [queues, pools, workers] = await Promise.all([
       client.get<JobQueue[]>(endpoints.jobserviceQueues),
@@ -24,15 +24,28 @@ export const jobserviceCollector: Collector<HarborApiClient> = {
       out.add('harbor_jobservice_queue_paused', queue.paused ? 1 : 0, attributes);
     }
     const busy = new Map<string, number>();
+    /** Running jobs by pool, then job type. */
+    const running = new Map<string, Map<string, number>>();
     for (const worker of arrayOf(workers)) {
-      if (worker.pool_id && worker.job_id) busy.set(worker.pool_id, (busy.get(worker.pool_id) ?? 0) + 1);
+      if (!worker.pool_id || !worker.job_id) continue;
+      busy.set(worker.pool_id, (busy.get(worker.pool_id) ?? 0) + 1);
+      const byType = running.get(worker.pool_id) ?? new Map<string, number>();
+      running.set(worker.pool_id, byType);
+      const type = worker.job_name || 'unknown';
+      byType.set(type, (byType.get(type) ?? 0) + 1);
     }
+    // Every job type the queues know, in every pool, as Harbor's own exporter lists them (0 when idle).
+    const jobTypes = arrayOf(queues).flatMap((queue) => (queue.job_type ? [queue.job_type] : []));
     for (const pool of arrayOf(pools)) {
       if (!pool.worker_pool_id) continue;
       const attributes = { pool: pool.worker_pool_id };
       out.add('harbor_jobservice_pool_workers', pool.concurrency ?? 0, attributes);
-      if (workers)
-        out.add('harbor_jobservice_pool_busy_workers', busy.get(pool.worker_pool_id) ?? 0, attributes);
+      if (!workers) continue;
+      out.add('harbor_jobservice_pool_busy_workers', busy.get(pool.worker_pool_id) ?? 0, attributes);
+      const byType = running.get(pool.worker_pool_id);
+      for (const type of new Set([...jobTypes, ...(byType?.keys() ?? [])])) {
+        out.add('harbor_jobservice_running_jobs', byType?.get(type) ?? 0, { ...attributes, job_type: type });
+      }
     }
   },
 };

@@ -1,8 +1,12 @@
 import type { HarborDatabase } from '../../sources/postgres/database-source.js';
+import { snakeCase } from '../api/api-values.js';
 import type { Collector } from '../types.js';
 
 /** Execution statuses Harbor's task manager writes; each job type's latest execution has one of them. */
 export const EXECUTION_STATUSES = ['Pending', 'Running', 'Stopped', 'Error', 'Success', 'Scheduled'] as const;
+
+/** Every status attribute is lower-case snake case (`error`, `in_progress`), whatever case Harbor writes. */
+export const statusLabel = snakeCase;
 
 /**
  * One statement, three small answers as JSON (a few rows each, whatever the registry's size):
@@ -66,7 +70,10 @@ export const jobsCollector: Collector<HarborDatabase> = {
     }>('jobs', JOBS_SQL);
     const { executions = [], latest = [], gc = null } = answer ?? {};
     for (const row of executions) {
-      out.add('harbor_job_executions', row.executions, { job_type: row.job_type, status: row.status });
+      out.add('harbor_job_executions', row.executions, {
+        job_type: row.job_type,
+        status: statusLabel(row.status),
+      });
     }
 
     for (const row of latest) {
@@ -76,7 +83,7 @@ export const jobsCollector: Collector<HarborDatabase> = {
       for (const status of statuses) {
         out.add('harbor_job_last_execution_status', status === row.status ? 1 : 0, {
           job_type: row.job_type,
-          status,
+          status: statusLabel(status),
         });
       }
       if (row.started !== null)

@@ -7,19 +7,23 @@ export const FOREIGN_LAYER_TYPE = 'application/vnd.docker.image.rootfs.foreign.d
 /**
  * One row per live project. A deleted project keeps its row with deleted = true; visibility is the
  * project_metadata row named 'public'; storage is SUM(blob.size) over project_blob, what Harbor's quota counts;
- * quota.reference_id holds the project id as text and hard.storage is -1 for no limit.
+ * quota.reference_id holds the project id as text and hard.storage is -1 for no limit; project_member.entity_type is 'u' for a
+ * user, 'g' for a group.
  * Checked against Harbor 2.10.3, 2.13.5, 2.15.2.
  */
 export const PROJECTS_SQL = `
 WITH repositories AS (SELECT project_id, count(*)::float8 AS repositories FROM repository GROUP BY project_id),
-     members AS (SELECT project_id, count(*)::float8 AS members FROM project_member GROUP BY project_id),
+     members AS (SELECT project_id, count(*)::float8 AS members,
+                        count(*) FILTER (WHERE entity_type = 'u')::float8 AS user_members
+                 FROM project_member GROUP BY project_id),
      storage AS (
        SELECT pb.project_id, sum(b.size)::float8 AS bytes
        FROM project_blob pb JOIN blob b ON b.id = pb.blob_id
        WHERE b.content_type <> '${FOREIGN_LAYER_TYPE}'
        GROUP BY pb.project_id)
-SELECT p.name AS project, coalesce(pm.value = 'true', false) AS public,
+SELECT p.name AS project, p.project_id, coalesce(pm.value = 'true', false) AS public,
        coalesce(repositories.repositories, 0) AS repositories, coalesce(members.members, 0) AS members,
+       coalesce(members.user_members, 0) AS user_members,
        coalesce(storage.bytes, 0) AS storage_bytes,
        (q.hard ->> 'storage')::float8 AS quota_limit, (u.used ->> 'storage')::float8 AS quota_used
 FROM project p
@@ -39,9 +43,11 @@ JOIN project p ON p.project_id = a.project_id AND NOT p.deleted`;
 
 interface ProjectRow {
   project: string;
+  project_id: number;
   public: boolean;
   repositories: number;
   members: number;
+  user_members: number;
   storage_bytes: number;
   quota_limit: number | null;
   quota_used: number | null;
@@ -66,12 +72,15 @@ export const projectsCollector: Collector<HarborDatabase> = {
       private: { projects: 0, repositories: 0 },
     };
     for (const row of projects) {
-      const totals = byVisibility[row.public ? 'public' : 'private'];
+      const visibility = row.public ? 'public' : 'private';
+      const totals = byVisibility[visibility];
       totals.projects++;
       totals.repositories += row.repositories;
       const project = { project: row.project };
+      out.add('harbor_project_info', 1, { ...project, project_id: String(row.project_id), visibility });
       out.add('harbor_project_repositories', row.repositories, project);
       out.add('harbor_project_members', row.members, project);
+      out.add('harbor_project_user_members', row.user_members, project);
       out.add('harbor_project_storage_bytes', row.storage_bytes, project);
       if (row.quota_limit !== null) {
         // Harbor writes -1 for "no limit": published as such, never as a limit of -1 bytes.

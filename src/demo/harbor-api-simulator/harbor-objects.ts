@@ -164,6 +164,7 @@ export class HarborObjects {
     return this.paged(
       `SELECT id, name, coalesce(description, '') AS description, enabled, replicate_deletion, src_registry_id,
               dest_registry_id, coalesce(dest_namespace, '') AS dest_namespace, coalesce(override, false) AS override,
+              trigger,
               ${ts('creation_time')} AS creation_time, ${ts('update_time')} AS update_time
        FROM replication_policy WHERE NOT coalesce(deleted, false) ORDER BY id`,
       'SELECT count(*)::int AS total FROM replication_policy WHERE NOT coalesce(deleted, false)',
@@ -177,7 +178,7 @@ export class HarborObjects {
         dest_registry: registries.get(row.dest_registry_id) ?? local,
         dest_namespace: row.dest_namespace,
         dest_namespace_replace_count: -1,
-        trigger: { type: 'manual', trigger_settings: { cron: '' } },
+        trigger: policyTrigger(row.trigger),
         filters: [],
         replicate_deletion: row.replicate_deletion,
         deletion: row.replicate_deletion,
@@ -338,5 +339,20 @@ function registryObject(row: Row): Row {
     credential: { type: row.credential_type, access_key: row.access_key, access_secret: '*****' },
     creation_time: row.creation_time,
     update_time: row.update_time,
+  };
+}
+
+/** The trigger Harbor keeps as JSON text in replication_policy.trigger; none stored means manual. */
+function policyTrigger(stored: unknown): { type: string; trigger_settings: { cron: string } } {
+  const parsed: unknown = typeof stored === 'string' && stored ? JSON.parse(stored) : {};
+  const fields = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as {
+    type?: unknown;
+    trigger_settings?: { cron?: unknown };
+  };
+  return {
+    type: typeof fields.type === 'string' ? fields.type : 'manual',
+    trigger_settings: {
+      cron: typeof fields.trigger_settings?.cron === 'string' ? fields.trigger_settings.cron : '',
+    },
   };
 }

@@ -65,6 +65,8 @@ export interface ReplicationPolicy {
   id?: number;
   name?: string;
   enabled?: boolean;
+  /** type: manual, scheduled or event_based. */
+  trigger?: { type?: string } | null;
 }
 
 export interface ReplicationExecution {

@@ -71,7 +71,7 @@ describe('api-gc collector (without a database)', () => {
     );
     const running = await expectAgreement();
     const gc = { job_type: 'GARBAGE_COLLECTION' };
-    assert.equal(pointValue(running, 'harbor_job_last_execution_status', { ...gc, status: 'Running' }), 1);
+    assert.equal(pointValue(running, 'harbor_job_last_execution_status', { ...gc, status: 'running' }), 1);
     assert.equal(pointValue(running, 'harbor_job_last_execution_end_timestamp_seconds', gc), undefined);
   });
 

@@ -25,7 +25,7 @@ describe('jobservice collector', () => {
     }
   });
 
-  it("publishes each pool's workers and the ones running a job", async () => {
+  it("publishes each pool's workers, the ones running a job, and the running jobs by type", async () => {
     const state = harbor.simulator.state;
     state.workerPools.push({
       ...state.workerPools[0]!,
@@ -47,6 +47,19 @@ describe('jobservice collector', () => {
       assert.equal(pointValue(points, 'harbor_jobservice_pool_busy_workers', attributes), busy);
     }
     assert.equal(pointValue(points, 'harbor_jobservice_pool_busy_workers', { pool: 'second-pool' }), 1);
+    for (const pool of state.workerPools) {
+      for (const { job_type } of state.jobQueues) {
+        const runs = state.workers.filter(
+          (worker) => worker.pool_id === pool.worker_pool_id && worker.job_id && worker.job_name === job_type,
+        ).length;
+        const attributes = { pool: pool.worker_pool_id, job_type };
+        assert.equal(pointValue(points, 'harbor_jobservice_running_jobs', attributes), runs, job_type);
+      }
+    }
+    assert.equal(
+      pointValue(points, 'harbor_jobservice_running_jobs', { pool: 'second-pool', job_type: 'WEBHOOK' }),
+      1,
+    );
   });
 
   it("answered only as Harbor's API description allows", (t) => harbor.contract.assertClean(t));

@@ -127,7 +127,7 @@ describe('replication collector', () => {
     assert.ok(latest.some((row) => row.name === 'never-run' && row.status === null));
   });
 
-  it('asks for the policy list once and one latest execution per policy, never more', async () => {
+  it('asks for the policy list once and one page of the two latest executions per policy, never more', async () => {
     const before = harbor.answers.length;
     await collectOnce(harbor.source(), replicationCollector);
     const made = harbor.answers.slice(before).filter((answer) => answer.path !== '/systeminfo');
@@ -137,7 +137,7 @@ describe('replication collector', () => {
     assert.equal(made.filter((answer) => answer.path === '/replication/policies').length, 1);
     const executions = made.filter((answer) => answer.path === '/replication/executions');
     assert.equal(executions.length, rows[0]!.policies);
-    assert.ok(executions.every((answer) => answer.query.includes('page_size=1')));
+    assert.ok(executions.every((answer) => answer.query.includes('page_size=2')));
   });
 
   it("answered only as Harbor's API description allows", (t) => harbor.contract.assertClean(t));

@@ -1,51 +1,58 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { catalog, exposedName, type CompatibilitySet } from '../../../src/catalog/index.js';
+import { catalog, exposedName, metricDefinition, type CompatibilitySet } from '../../../src/catalog/index.js';
 import { databaseMetrics } from '../../../src/catalog/database-metrics.js';
 import { databaseCollectors } from '../../../src/collectors/registry.js';
 import { HARBOR_DATABASE_NAMES, SEED_DATABASE_NAMES } from './compat-names.js';
 
 describe('database metric catalog', () => {
-  it('gives no compatibility name twice in a set, and none that a catalog metric already uses', () => {
+  it('gives a compatibility name in a set to one kind and to series that cannot overlap, none a catalog name', () => {
     // A counter alias drops `_total` before publication, so both spellings are taken.
     const catalogNames = new Set(catalog.flatMap((definition) => [definition.name, exposedName(definition)]));
-    const seen = new Map<CompatibilitySet, Map<string, string>>();
+    /** What sets an alias's series apart from another alias of the same name: its fixed labels, its value filter. */
+    const seen = new Map<string, { kind: string; apart: Set<string> }>();
     for (const definition of catalog) {
       for (const alias of definition.compat ?? []) {
         const names =
           alias.kind === 'counter' ? [alias.name, alias.name.replace(/_total$/, '')] : [alias.name];
-        const ofSet = seen.get(alias.set) ?? new Map<string, string>();
-        seen.set(alias.set, ofSet);
         for (const name of names) {
           assert.equal(
             catalogNames.has(name),
             false,
             `${alias.set} alias ${name} of ${definition.name} is a catalog name`,
           );
-          assert.equal(
-            ofSet.get(name),
-            undefined,
-            `${alias.set} alias ${name} given to both ${ofSet.get(name)} and ${definition.name}`,
-          );
-          ofSet.set(name, definition.name);
+          const key = `${alias.set} ${name}`;
+          const entry = seen.get(key) ?? { kind: alias.kind, apart: new Set<string>() };
+          seen.set(key, entry);
+          assert.equal(alias.kind, entry.kind, `${key}: one kind`);
+          const apart = JSON.stringify([alias.constantLabels ?? {}, alias.whereValue ?? null]);
+          assert.ok(!entry.apart.has(apart), `${key}: given twice with the same series (${definition.name})`);
+          entry.apart.add(apart);
         }
       }
     }
   });
 
-  it('renames, maps and drops only attributes the metric has', () => {
+  it('renames, maps and drops only attributes the metric has or joins from a catalog metric', () => {
     for (const definition of catalog) {
       for (const alias of definition.compat ?? []) {
+        const joined = alias.join ? metricDefinition(alias.join.metric) : undefined;
+        for (const attribute of [...(alias.join?.on ?? []), ...(alias.join?.attributes ?? [])]) {
+          assert.ok(
+            joined!.attributes.includes(attribute),
+            `${alias.name}: ${joined!.name} has no ${attribute}`,
+          );
+        }
+        const has = [...definition.attributes, ...(alias.join?.attributes ?? [])];
         const named = [
           ...Object.keys(alias.labels ?? {}),
           ...Object.keys(alias.values ?? {}),
+          ...Object.keys(alias.only ?? {}),
           ...(alias.dropAttributes ?? []),
+          ...(alias.join?.on ?? []),
         ];
         for (const attribute of named) {
-          assert.ok(
-            definition.attributes.includes(attribute),
-            `${alias.name}: ${definition.name} has no ${attribute}`,
-          );
+          assert.ok(has.includes(attribute), `${alias.name}: ${definition.name} has no ${attribute}`);
         }
       }
     }

@@ -9,6 +9,7 @@ export const SEED_DATABASE_NAMES = [
   'harbor_database_connections',
   'harbor_project_count_total',
   'harbor_repo_count_total',
+  'harbor_quotas_size_bytes',
 ] as const;
 
 /** The names of Harbor's built-in exporter whose values the database gives. */

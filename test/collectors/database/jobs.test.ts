@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { EXECUTION_STATUSES, jobsCollector } from '../../../src/collectors/database/jobs.js';
+import { EXECUTION_STATUSES, jobsCollector, statusLabel } from '../../../src/collectors/database/jobs.js';
 import { pointValue } from '../../harness/exporter.js';
 import { countBy, forEachRelease, utcSeconds, valuesBy } from './releases.js';
 
@@ -29,7 +29,7 @@ forEachRelease('jobs collector', { repositories: 30, seed: 4 }, (context) => {
     const rows = await executions();
     assert.deepEqual(
       valuesBy(points, 'harbor_job_executions', 'job_type', 'status'),
-      countBy(rows, (row) => `${row.vendor_type}|${row.status}`),
+      countBy(rows, (row) => `${row.vendor_type}|${statusLabel(row.status)}`),
     );
   });
 
@@ -41,7 +41,10 @@ forEachRelease('jobs collector', { repositories: 30, seed: 4 }, (context) => {
     for (const [jobType, row] of latest) {
       for (const status of EXECUTION_STATUSES) {
         assert.equal(
-          pointValue(points, 'harbor_job_last_execution_status', { job_type: jobType, status }),
+          pointValue(points, 'harbor_job_last_execution_status', {
+            job_type: jobType,
+            status: statusLabel(status),
+          }),
           status === row.status ? 1 : 0,
           `${jobType} ${status}`,
         );
@@ -82,17 +85,17 @@ forEachRelease('jobs collector', { repositories: 30, seed: 4 }, (context) => {
     const points = await context.collect(jobsCollector);
     const preheat = { job_type: 'P2P_PREHEAT' };
     assert.equal(
-      pointValue(points, 'harbor_job_last_execution_status', { ...preheat, status: 'Running' }),
+      pointValue(points, 'harbor_job_last_execution_status', { ...preheat, status: 'running' }),
       1,
     );
     assert.equal(pointValue(points, 'harbor_job_last_execution_end_timestamp_seconds', preheat), undefined);
     assert.equal(pointValue(points, 'harbor_job_last_execution_duration_seconds', preheat), undefined);
     assert.equal(
-      pointValue(points, 'harbor_job_last_execution_status', { job_type: 'WEBHOOK', status: 'Paused' }),
+      pointValue(points, 'harbor_job_last_execution_status', { job_type: 'WEBHOOK', status: 'paused' }),
       1,
     );
     assert.equal(
-      pointValue(points, 'harbor_job_last_execution_status', { job_type: 'WEBHOOK', status: 'Success' }),
+      pointValue(points, 'harbor_job_last_execution_status', { job_type: 'WEBHOOK', status: 'success' }),
       0,
     );
   });
