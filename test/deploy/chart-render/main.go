@@ -13,6 +13,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -121,7 +122,14 @@ func render(chartDir, valuesFile, releaseName, namespace string) ([]byte, error)
 		return nil, fmt.Errorf("%s: %w", valuesFile, err)
 	}
 
-	names, err := filepath.Glob(filepath.Join(chartDir, "templates", "*"))
+	var names []string
+	templatesDir := filepath.Join(chartDir, "templates")
+	err = filepath.WalkDir(templatesDir, func(name string, entry fs.DirEntry, err error) error {
+		if err == nil && !entry.IsDir() {
+			names = append(names, name)
+		}
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +188,11 @@ func render(chartDir, valuesFile, releaseName, namespace string) ([]byte, error)
 		if err != nil {
 			return nil, err
 		}
-		relative := path.Join("templates", filepath.Base(name))
+		within, err := filepath.Rel(templatesDir, name)
+		if err != nil {
+			return nil, err
+		}
+		relative := path.Join("templates", filepath.ToSlash(within))
 		if _, err := root.New(relative).Parse(string(text)); err != nil {
 			return nil, err
 		}
