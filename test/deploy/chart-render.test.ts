@@ -424,6 +424,16 @@ describe('Helm chart rendered by a Go template engine with sprig', () => {
     writeFileSync(file, stringify(rule.spec));
     const result = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });
     assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
+    // Runbooks pointed at a copy of one's own, anchors kept.
+    const base = 'https://wiki.example.com/harbor/runbooks';
+    const moved = only(
+      r.render({ prometheusRule: { enabled: true, runbookBaseUrl: base } }).objects,
+      'PrometheusRule',
+    );
+    const urls = JSON.stringify(moved.spec).match(/"runbook_url":"[^"]*"/g) ?? [];
+    assert.ok(urls.length >= 20);
+    for (const url of urls)
+      assert.match(url, /^"runbook_url":"https:\/\/wiki\.example\.com\/harbor\/runbooks#[a-z]+"$/);
   });
 });
 
