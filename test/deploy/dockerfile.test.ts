@@ -30,7 +30,7 @@ describe('the V8 heap settings of the image', () => {
   it('sets no V8 flag at run time in the exporter', () => {
     const sources = spawnSync('grep', ['-rln', 'setFlagsFromString', 'src'], {
       encoding: 'utf8',
-      cwd: process.cwd(),
+      cwd: repoRoot,
     });
     assert.equal(sources.stdout.trim(), '', `V8 flags set at run time in: ${sources.stdout}`);
   });
