@@ -73,7 +73,16 @@ export class ChartRenderer {
       cwd: join(repoRoot, 'test/deploy/chart-render'),
       encoding: 'utf8',
       timeout: 300_000,
-      env: { ...process.env, GO111MODULE: 'off', GOPATH: DEBIAN_GOPATH, GOFLAGS: '' },
+      env: {
+        ...process.env,
+        GO111MODULE: 'off',
+        GOPATH: DEBIAN_GOPATH,
+        GOFLAGS: '',
+        // Go needs a build cache; a CI environment without HOME gets one in the temporary folder.
+        ...(process.env.HOME || process.env.XDG_CACHE_HOME || process.env.GOCACHE
+          ? {}
+          : { GOCACHE: join(tmpdir(), 'harbor-exporter-go-build') }),
+      },
     });
     if (result.error || result.status !== 0) {
       rmSync(scratch, { recursive: true, force: true });
