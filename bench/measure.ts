@@ -6,7 +6,6 @@
  * Input: a JSON MeasureInput as the first argument. Output: one JSON MeasureResult line on stdout.
  */
 import type { DatabaseSource } from '../src/sources/postgres/database-source.js';
-import { tuneHeapForSnapshots } from '../src/runtime/heap.js';
 import { gzippedBody } from '../src/telemetry/pipeline.js';
 import { startTestExporter, testConfig } from '../test/harness/exporter.js';
 import { fork, spawn } from 'node:child_process';
@@ -105,8 +104,6 @@ function scrape(url: string, load: ScrapeLoad): Promise<ScrapeResult> {
 const peakRss = () => process.resourceUsage().maxRSS * 1024;
 
 async function measure(input: MeasureInput): Promise<MeasureResult> {
-  // As the command does before it starts the exporter.
-  tuneHeapForSnapshots();
   const baselineRssBytes = process.memoryUsage().rss;
   const peakRssByPhase: Record<string, number> = {};
   const otlpSink = await startOtlpSink();

@@ -8,7 +8,7 @@
  * Prints a report and writes the raw figures to .tmp/bench-results.json.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import pg from 'pg';
 import { PostgresServer } from '../src/demo/postgres-server.js';
@@ -19,8 +19,17 @@ const DEFAULT_SIZES = [3000, 30000];
 
 const BUILD_DIR = '.tmp/bench-build';
 const throughTsx = process.argv.includes('--tsx');
-/** Node flags for the measuring process alone, e.g. BENCH_NODE_FLAGS=--max-old-space-size=256. */
-const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+/**
+ * Node flags for the measuring process alone, e.g. BENCH_NODE_FLAGS=--max-old-space-size=256; by default those
+ * the image's ENTRYPOINT starts the exporter with, so that the figures are the image's.
+ */
+const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? imageNodeFlags().join(' ')).split(' ').filter(Boolean);
+
+function imageNodeFlags(): string[] {
+  const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(readFileSync('Dockerfile', 'utf8'));
+  if (!entrypoint) throw new Error('Dockerfile has no ENTRYPOINT in exec form');
+  return (JSON.parse(entrypoint[1]!) as string[]).filter((argument) => argument.startsWith('--'));
+}
 
 function sizesWanted(): number[] {
   const arguments_ = process.argv.slice(2).filter((argument) => !argument.startsWith('--'));

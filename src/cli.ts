@@ -6,7 +6,6 @@ import { ConfigError } from './config/errors.js';
 import { loadSettings } from './config/load.js';
 import { Exporter } from './exporter.js';
 import { createLogger, errorMessage } from './log.js';
-import { tuneHeapForSnapshots } from './runtime/heap.js';
 import { buildSources } from './sources/bindings.js';
 import { VERSION } from './version.js';
 
@@ -67,7 +66,6 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     stopDemo = demo.stop;
   }
 
-  tuneHeapForSnapshots();
   const exporter = new Exporter(config, buildSources(config, log), log);
   try {
     const address = await exporter.start();

@@ -4,7 +4,6 @@ import type { Logger } from './log.js';
 import { ProjectFilter } from './refresh/project-filter.js';
 import { SnapshotBuilder } from './refresh/snapshot.js';
 import { SourceRunner } from './refresh/source-runner.js';
-import { adjustHeapGrowth } from './runtime/heap.js';
 import { ExporterHttpServer } from './server/http-server.js';
 import type { SourceBinding } from './sources/bindings.js';
 import { TelemetryPipeline } from './telemetry/pipeline.js';
@@ -84,7 +83,6 @@ export class Exporter {
       this.runners.map((runner) => runner.current),
       this.pipeline.otlpStatus(),
     );
-    adjustHeapGrowth(snapshot.seriesCount);
     this.publishing = this.pipeline.publish(snapshot).catch((error: unknown) => {
       this.log.error('rendering metrics failed', { err: error });
     });

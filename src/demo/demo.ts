@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import pg from 'pg';
 import type { ExporterConfig } from '../config/config.js';
 import type { Logger } from '../log.js';
@@ -17,7 +18,14 @@ export interface DemoEnvironment {
  */
 export async function startDemoEnvironment(config: ExporterConfig, log: Logger): Promise<DemoEnvironment> {
   log.info('demo: starting an embedded PostgreSQL with a synthetic Harbor');
-  const server = await PostgresServer.start();
+  // Ctrl-C while the demo starts, before the command listens for signals, ends the process through process.exit
+  // (rather than Node's default of dying at once) so that the temporary database is removed on exit.
+  const endIfUnhandled = (signal: NodeJS.Signals) => {
+    if (process.listenerCount(signal) === 1) process.exit(128 + constants.signals[signal]);
+  };
+  process.on('SIGINT', endIfUnhandled);
+  process.on('SIGTERM', endIfUnhandled);
+  const server = await PostgresServer.start({ removeOnExit: true });
   const admin = new pg.Client(server.clientConfig());
   await admin.connect();
   await admin.query('CREATE DATABASE registry');
@@ -54,6 +62,8 @@ export async function startDemoEnvironment(config: ExporterConfig, log: Logger):
     stop: async () => {
       await simulator.close();
       await server.destroy();
+      process.off('SIGINT', endIfUnhandled);
+      process.off('SIGTERM', endIfUnhandled);
     },
   };
 }

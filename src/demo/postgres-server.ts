@@ -13,6 +13,11 @@ export interface PostgresServerOptions {
   password?: string;
   /** Extra server settings, e.g. { max_connections: '50' }. */
   settings?: Record<string, string>;
+  /**
+   * Kill the server and remove its files when the process exits without destroy() (process.exit, a signal the
+   * process ends on through process.exit): the data directory is tens of megabytes nothing else would remove.
+   */
+  removeOnExit?: boolean;
 }
 
 /**
@@ -23,6 +28,7 @@ export class PostgresServer {
   readonly host = '127.0.0.1';
   readonly user = 'postgres';
   private process?: ChildProcess;
+  private exitHook?: () => void;
 
   private constructor(
     readonly binDir: string,
@@ -35,6 +41,9 @@ export class PostgresServer {
   static async start(options: PostgresServerOptions = {}): Promise<PostgresServer> {
     const binDir = await findPostgresBinaries();
     const root = mkdtempSync(join(tmpdir(), 'harbor-exporter-pg-'));
+    const started: { server?: PostgresServer } = {};
+    const exitHook = () => (started.server ? started.server.destroyNow() : removeDirectory(root));
+    if (options.removeOnExit) process.once('exit', exitHook);
     chmodSync(root, 0o777);
     const dataDir = join(root, 'data');
     const password = options.password ?? 'harbor-exporter-test';
@@ -66,6 +75,8 @@ export class PostgresServer {
       password,
       options.settings ?? {},
     );
+    started.server = server;
+    if (options.removeOnExit) server.exitHook = exitHook;
     await server.resume();
     return server;
   }
@@ -130,7 +141,15 @@ export class PostgresServer {
 
   async destroy(): Promise<void> {
     await this.stop();
-    rmSync(join(this.dataDir, '..'), { recursive: true, force: true });
+    removeDirectory(join(this.dataDir, '..'));
+    if (this.exitHook) process.off('exit', this.exitHook);
+  }
+
+  /** Kills the server and removes its files at once, for a process that is exiting (no asynchronous work runs). */
+  destroyNow(): void {
+    this.process?.kill('SIGKILL');
+    this.process = undefined;
+    removeDirectory(join(this.dataDir, '..'));
   }
 
   private async signal(signal: NodeJS.Signals): Promise<void> {
@@ -147,6 +166,11 @@ export class PostgresServer {
     }
     this.process = undefined;
   }
+}
+
+function removeDirectory(path: string): void {
+  // Backends of a killed server may still be writing for a moment: retry a directory that is not empty yet.
+  rmSync(path, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 }
 
 async function findPostgresBinaries(): Promise<string> {

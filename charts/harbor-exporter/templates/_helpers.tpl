@@ -41,8 +41,58 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end -}}
 {{- end -}}
 
+{{/* repository:tag, or repository:tag@digest when a digest pins the image (the tag then only informs). */}}
 {{- define "harbor-exporter.image" -}}
-{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
+{{- $image := printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
+{{- if .Values.image.digest -}}
+{{- $image = printf "%s@%s" $image .Values.image.digest -}}
+{{- end -}}
+{{- $image -}}
+{{- end -}}
+
+{{/* Where the web configuration Secret (TLS, basic auth) is mounted. */}}
+{{- define "harbor-exporter.webConfigPath" -}}
+{{- printf "/etc/harbor-exporter/web-config/%s" .Values.web.configSecret.key -}}
+{{- end -}}
+
+{{/*
+The scrape endpoint shared by the ServiceMonitor and the PodMonitor: the same port, path, intervals, relabelings,
+and the scheme, TLS and basic auth that match the exporter's --web.config.file.
+*/}}
+{{- define "harbor-exporter.scrapeEndpoint" -}}
+port: metrics
+path: {{ default "/metrics" .Values.web.telemetryPath }}
+scheme: {{ .Values.serviceMonitor.scheme }}
+interval: {{ .Values.serviceMonitor.interval }}
+scrapeTimeout: {{ .Values.serviceMonitor.scrapeTimeout }}
+honorLabels: {{ .Values.serviceMonitor.honorLabels }}
+{{- with .Values.serviceMonitor.tlsConfig }}
+tlsConfig:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.serviceMonitor.basicAuth }}
+basicAuth:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.serviceMonitor.relabelings }}
+relabelings:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.serviceMonitor.metricRelabelings }}
+metricRelabelings:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Whether discovery reads the database password from Harbor's Secrets: no password or URL given as a Secret.
+Harbor's core Secret also holds the admin password, so the Role names it only when this or readAdminPassword
+needs it. Prints "true" or nothing.
+*/}}
+{{- define "harbor-exporter.readsDatabaseSecrets" -}}
+{{- if and .Values.kubernetes.enabled (not .Values.database.passwordSecret.name) (not .Values.database.urlSecret.name) -}}
+true
+{{- end -}}
 {{- end -}}
 
 {{/* Namespace of Harbor's Helm release: where discovery reads and where the Role lives. */}}
