@@ -4,17 +4,36 @@ import { buildConfig, type ExporterConfig } from './config/config.js';
 import { helpText, printableConfig } from './config/describe.js';
 import { ConfigError } from './config/errors.js';
 import { loadSettings } from './config/load.js';
+import { settings } from './config/settings.js';
 import { Exporter } from './exporter.js';
+import { readWebConfig, WebConfigError } from './server/web-config.js';
 import { createLogger, errorMessage } from './log.js';
 import { tuneHeapForSnapshots } from './runtime/heap.js';
 import { buildSources } from './sources/bindings.js';
 import { VERSION } from './version.js';
 
-/** Exit codes: 0 clean stop, 1 runtime failure (e.g. port in use), 2 bad configuration. */
+/**
+ * Exit codes: 0 clean stop, 1 failure after start-up, 2 a bad setting or any other failure to start (the port in
+ * use, a web configuration file that cannot be used, a demo that cannot start).
+ */
 const EXIT_RUNTIME = 1;
 const EXIT_CONFIG = 2;
 
 const switches = collectorSwitches();
+
+function settingKeys(): string[] {
+  return settings.map((spec) => spec.key);
+}
+
+/** Reads the web configuration once, as a setting: a file that cannot be used is a bad setting. */
+function checkWebConfig(path: string, origin: string): void {
+  try {
+    readWebConfig(path);
+  } catch (error) {
+    if (error instanceof WebConfigError) throw new ConfigError('web.config.file', origin, error.message);
+    throw error;
+  }
+}
 
 function hasSource(config: ExporterConfig): boolean {
   return Boolean(config.database || config.harbor || config.kubernetes || config.storageLocalPath);
@@ -23,6 +42,7 @@ function hasSource(config: ExporterConfig): boolean {
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   let config: ExporterConfig;
   let command: 'run' | 'demo';
+  let origin: (key: string) => string;
   try {
     const parsed = loadSettings(argv, env, switches);
     if (parsed.help) {
@@ -34,6 +54,9 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
       return 0;
     }
     config = buildConfig(parsed);
+    origin = (key) => parsed.values.get(key)?.origin ?? 'default';
+    // Checked here too, so that a bad file stops the command before a demo is started for nothing.
+    if (config.webConfigFile) checkWebConfig(config.webConfigFile, origin('web.config.file'));
     if (parsed.printConfig) {
       process.stdout.write(printableConfig(parsed));
       return 0;
@@ -62,13 +85,29 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   let stopDemo: (() => Promise<void>) | undefined;
   if (command === 'demo') {
     const { startDemoEnvironment } = await import('./demo/demo.js');
-    const demo = await startDemoEnvironment(config, log);
-    config = demo.config;
-    stopDemo = demo.stop;
+    const given = new Set([...settingKeys()].filter((key) => origin(key) !== 'default'));
+    try {
+      const demo = await startDemoEnvironment(config, log, given);
+      config = demo.config;
+      stopDemo = demo.stop;
+    } catch (error) {
+      log.error('cannot start the demo', { err: errorMessage(error) });
+      return EXIT_CONFIG;
+    }
   }
 
   tuneHeapForSnapshots();
-  const exporter = new Exporter(config, buildSources(config, log), log);
+  let exporter: Exporter;
+  try {
+    exporter = new Exporter(config, buildSources(config, log), log);
+  } catch (error) {
+    await stopDemo?.();
+    if (!(error instanceof WebConfigError)) throw error;
+    process.stderr.write(
+      `harbor-exporter: ${new ConfigError('web.config.file', origin('web.config.file'), error.message).message}\n`,
+    );
+    return EXIT_CONFIG;
+  }
   try {
     const address = await exporter.start();
     if (command === 'demo') {
@@ -78,10 +117,22 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
       );
     }
   } catch (error) {
-    log.error('cannot start', { err: errorMessage(error) });
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') {
+      const problem = {
+        EADDRINUSE: 'is in use',
+        EADDRNOTAVAIL: 'is not an address of this host',
+        EACCES: 'may not be bound by this user',
+      }[code];
+      const address = `${config.listenHost || '*'}:${config.listenPort}`;
+      log.error('cannot start', {
+        err: new ConfigError('web.listen-address', origin('web.listen-address'), `${address} ${problem}`)
+          .message,
+      });
+    } else log.error('cannot start', { err: errorMessage(error) });
     await exporter.stop().catch(() => {});
     await stopDemo?.();
-    return EXIT_RUNTIME;
+    return EXIT_CONFIG;
   }
 
   return new Promise<number>((resolve) => {

@@ -50,6 +50,12 @@ export interface ExporterConfig {
   listenHost: string;
   listenPort: number;
   telemetryPath: string;
+  webConfigFile?: string;
+  maxConnections: number;
+  responseTimeoutMs: number;
+  statusPage: 'summary' | 'detailed' | 'off';
+  /** Set by the demo, which says so on its status page. */
+  demo?: boolean;
   logLevel: LogLevel;
   logFormat: LogFormat;
   refreshIntervalMs: number;
@@ -101,6 +107,13 @@ export function buildConfig(parsed: ParsedInvocation): ExporterConfig {
   const telemetryPath = get<string>('web.telemetry-path')!;
   if (!telemetryPath.startsWith('/')) {
     throw new ConfigError('web.telemetry-path', origin('web.telemetry-path'), 'must start with /');
+  }
+  if (['/', '/healthz', '/readyz'].includes(telemetryPath)) {
+    throw new ConfigError(
+      'web.telemetry-path',
+      origin('web.telemetry-path'),
+      `${telemetryPath} is one of the server's own routes (/, /healthz, /readyz); choose another path`,
+    );
   }
 
   const databaseDefaults: DatabaseSettings = {
@@ -154,6 +167,10 @@ export function buildConfig(parsed: ParsedInvocation): ExporterConfig {
     listenHost: match[1] ?? match[2] ?? '',
     listenPort: port,
     telemetryPath,
+    webConfigFile: get<string>('web.config.file'),
+    maxConnections: get<number>('web.max-connections')!,
+    responseTimeoutMs: get<number>('web.response-timeout')!,
+    statusPage: get<ExporterConfig['statusPage']>('web.status-page')!,
     logLevel: get<LogLevel>('log.level')!,
     logFormat: get<LogFormat>('log.format')!,
     refreshIntervalMs,
