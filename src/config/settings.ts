@@ -49,7 +49,9 @@ export const settings: readonly SettingSpec[] = [
     default: '128',
     min: 1,
     max: 65535,
-    help: 'Connections open at once; more are closed as they arrive.',
+    help:
+      'Connections open at once; past it the connection idle or stalled longest (a client that does not read its ' +
+      'answer) is closed to make room, so such clients cannot lock Prometheus out.',
   },
   {
     key: 'web.response-timeout',

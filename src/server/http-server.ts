@@ -13,6 +13,7 @@ import {
 import { silentLogger, type Logger } from '../log.js';
 import type { RenderedMetrics } from '../telemetry/pipeline.js';
 import { BasicAuthChecker } from './basic-auth.js';
+import { ConnectionSlots } from './connection-slots.js';
 import { sendMetrics } from './metrics-response.js';
 import { statusPageHtml, type OtlpStatus, type SourceStatus, type StatusPageMode } from './status-page.js';
 import { TlsHandshakes } from './tls-handshake.js';
@@ -45,7 +46,7 @@ export interface HttpServerOptions {
   sources: () => readonly SourceStatus[];
   /** The web configuration in force (TLS, basic auth, headers), read at each connection and request. */
   webConfig?: () => WebConfig;
-  /** Connections open at once; more are closed as they arrive. */
+  /** Connections open at once; past it the one idle or stalled longest is closed. */
   maxConnections?: number;
   /** Longest a request may take from its arrival to the end of its answer; also the longest a connection may idle mid-answer. */
   responseTimeoutMs?: number;
@@ -69,7 +70,7 @@ const DEFAULT_RESPONSE_TIMEOUT_MS = 30_000;
 export class ExporterHttpServer {
   private readonly listener: NetServer;
   private readonly http: HttpServer;
-  private readonly sockets = new Set<Socket>();
+  private readonly slots: ConnectionSlots;
   private readonly auth = new BasicAuthChecker();
   private readonly handshakes = new TlsHandshakes((socket) => this.http.emit('connection', socket));
   private readonly log: Logger;
@@ -85,9 +86,8 @@ export class ExporterHttpServer {
     this.http.requestTimeout = REQUEST_TIMEOUT_MS;
     // A connection on which nothing moves (a client that stopped reading its answer) is closed.
     this.http.timeout = this.responseTimeoutMs;
+    this.slots = new ConnectionSlots(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
     this.listener = createNetServer((socket) => this.accept(socket));
-    this.listener.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
-    this.listener.on('drop', () => this.warnDropped());
   }
 
   async listen(): Promise<AddressInfo> {
@@ -107,7 +107,7 @@ export class ExporterHttpServer {
   async close(): Promise<void> {
     await new Promise<void>((resolve) => {
       this.listener.close(() => resolve());
-      for (const socket of this.sockets) socket.destroy();
+      this.slots.closeAll();
       this.http.closeAllConnections();
     });
     this.http.close();
@@ -115,31 +115,34 @@ export class ExporterHttpServer {
 
   /** Connections open now, handshakes included. */
   get connections(): number {
-    return this.sockets.size;
+    return this.slots.size;
   }
 
   private accept(socket: Socket): void {
-    this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
+    if (this.slots.admit(socket) > 0) this.warnFull();
     const tls = this.options.webConfig?.().tls;
     if (tls) this.handshakes.accept(socket, tls);
     else this.http.emit('connection', socket);
   }
 
-  private warnDropped(): void {
+  private warnFull(): void {
     const now = Date.now();
     if (now - this.lastDropWarningMs < 60_000) return;
     this.lastDropWarningMs = now;
-    this.log.warn('connection refused: too many open connections', {
-      max_connections: this.listener.maxConnections,
+    this.log.warn('connections full: closed the one idle or stalled longest', {
+      max_connections: this.slots.max,
     });
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     // A client that does not take its answer in time loses the connection.
     const deadline = setTimeout(() => response.destroy(), this.responseTimeoutMs);
-    response.once('close', () => clearTimeout(deadline));
+    this.slots.touch(request.socket);
+    response.once('close', () => {
+      clearTimeout(deadline);
+      this.slots.touch(request.socket);
+    });
     const config = this.options.webConfig?.();
     for (const [name, value] of Object.entries({ ...SECURITY_HEADERS, ...config?.headers }))
       response.setHeader(name, value);
