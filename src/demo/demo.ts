@@ -13,6 +13,18 @@ export interface DemoEnvironment {
 /** The demo answers on loopback only, unless a listen address is given: it runs with nothing configured. */
 export const DEMO_LISTEN_HOST = '127.0.0.1';
 
+/** How the demo serves: marked as the demo, on loopback and with the detailed status page unless given. */
+export function demoServerSettings(
+  config: ExporterConfig,
+  given: ReadonlySet<string>,
+): Pick<ExporterConfig, 'demo' | 'listenHost' | 'statusPage'> {
+  return {
+    demo: true,
+    listenHost: given.has('web.listen-address') ? config.listenHost : DEMO_LISTEN_HOST,
+    statusPage: given.has('web.status-page') ? config.statusPage : 'detailed',
+  };
+}
+
 /**
  * Starts an embedded PostgreSQL holding a synthetic Harbor, and a Harbor API simulator answering from the same
  * data, and points the configuration at both. Settings given explicitly (listen address, collectors, a real
@@ -43,9 +55,7 @@ export async function startDemoEnvironment(
   return {
     config: {
       ...config,
-      demo: true,
-      listenHost: given.has('web.listen-address') ? config.listenHost : DEMO_LISTEN_HOST,
-      statusPage: given.has('web.status-page') ? config.statusPage : 'detailed',
+      ...demoServerSettings(config, given),
       database: {
         ...config.databaseDefaults,
         host: server.host,
