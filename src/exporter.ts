@@ -98,6 +98,8 @@ export class Exporter {
     this.log.info('listening', {
       address: `${address.address}:${address.port}`,
       path: this.config.telemetryPath,
+      tls: Boolean(this.webConfig?.current.tls),
+      basic_auth: (this.webConfig?.current.basicAuthUsers.size ?? 0) > 0,
     });
     for (const runner of this.runners) runner.start();
     return address;

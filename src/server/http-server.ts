@@ -59,6 +59,8 @@ export interface HttpServerOptions {
 }
 
 const DEFAULT_MAX_CONNECTIONS = 128;
+/** Longer than the idle timeouts of load balancers in front of the exporter, so they close first. */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 const DEFAULT_RESPONSE_TIMEOUT_MS = 30_000;
 
 /**
@@ -81,7 +83,9 @@ export class ExporterHttpServer {
     this.log = options.log ?? silentLogger;
     this.responseTimeoutMs = options.responseTimeoutMs ?? DEFAULT_RESPONSE_TIMEOUT_MS;
     this.http = createHttpServer((request, response) => void this.handle(request, response));
-    this.http.keepAliveTimeout = 65_000;
+    // An idle keep-alive connection is closed after the response timeout at the latest: a client whose whole
+    // answer sits unread in the kernel's buffers holds its connection no longer than one still being sent.
+    this.http.keepAliveTimeout = Math.min(KEEP_ALIVE_TIMEOUT_MS, this.responseTimeoutMs);
     this.http.headersTimeout = REQUEST_TIMEOUT_MS;
     this.http.requestTimeout = REQUEST_TIMEOUT_MS;
     // A connection on which nothing moves (a client that stopped reading its answer) is closed.

@@ -76,12 +76,12 @@ export function statusPageHtml(facts: StatusPageFacts): string {
 ${demo}<p><a href="${escapeHtml(facts.telemetryPath)}">Metrics</a> · <a href="/healthz">Liveness</a> · <a href="/readyz">Readiness</a></p>
 <h2>Sources</h2>
 <table border="1" cellpadding="4">
-<tr><th>source</th><th>state</th><th>data from</th>${detailed ? '<th>connects to</th>' : ''}${errorHead}</tr>
+<tr><th>source</th><th>state</th><th>data age</th>${detailed ? '<th>connects to</th>' : ''}${errorHead}</tr>
 ${sourceRows.join('\n')}
 </table>
 <h2>Collectors</h2>
 <table border="1" cellpadding="4">
-<tr><th>collector</th><th>source</th><th>state</th><th>data from</th>${errorHead}</tr>
+<tr><th>collector</th><th>source</th><th>state</th><th>data age</th>${errorHead}</tr>
 ${collectorRows.join('\n')}
 </table>
 ${otlp}
