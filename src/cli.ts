@@ -21,18 +21,21 @@ const EXIT_CONFIG = 2;
 
 const switches = collectorSwitches();
 
-function settingKeys(): string[] {
-  return settings.map((spec) => spec.key);
+/** A web configuration file that cannot be used is a bad setting. */
+function asSettingError(error: unknown, origin: string): unknown {
+  return error instanceof WebConfigError ? new ConfigError('web.config.file', origin, error.message) : error;
 }
 
-/** Reads the web configuration once, as a setting: a file that cannot be used is a bad setting. */
-function checkWebConfig(path: string, origin: string): void {
-  try {
-    readWebConfig(path);
-  } catch (error) {
-    if (error instanceof WebConfigError) throw new ConfigError('web.config.file', origin, error.message);
-    throw error;
-  }
+/** Why the listen address cannot be bound, as a bad setting; undefined for other failures. */
+function listenFailure(error: unknown, config: ExporterConfig, origin: string): ConfigError | undefined {
+  const problems: Record<string, string> = {
+    EADDRINUSE: 'is in use',
+    EADDRNOTAVAIL: 'is not an address of this host',
+    EACCES: 'may not be bound by this user',
+  };
+  const problem = problems[(error as NodeJS.ErrnoException).code ?? ''];
+  const address = `${config.listenHost || '*'}:${config.listenPort}`;
+  return problem ? new ConfigError('web.listen-address', origin, `${address} ${problem}`) : undefined;
 }
 
 function hasSource(config: ExporterConfig): boolean {
@@ -56,7 +59,11 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     config = buildConfig(parsed);
     origin = (key) => parsed.values.get(key)?.origin ?? 'default';
     // Checked here too, so that a bad file stops the command before a demo is started for nothing.
-    if (config.webConfigFile) checkWebConfig(config.webConfigFile, origin('web.config.file'));
+    try {
+      if (config.webConfigFile) readWebConfig(config.webConfigFile);
+    } catch (error) {
+      throw asSettingError(error, origin('web.config.file'));
+    }
     if (parsed.printConfig) {
       process.stdout.write(printableConfig(parsed));
       return 0;
@@ -85,7 +92,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   let stopDemo: (() => Promise<void>) | undefined;
   if (command === 'demo') {
     const { startDemoEnvironment } = await import('./demo/demo.js');
-    const given = new Set([...settingKeys()].filter((key) => origin(key) !== 'default'));
+    const given = new Set(settings.map((spec) => spec.key).filter((key) => origin(key) !== 'default'));
     try {
       const demo = await startDemoEnvironment(config, log, given);
       config = demo.config;
@@ -102,10 +109,9 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     exporter = new Exporter(config, buildSources(config, log), log);
   } catch (error) {
     await stopDemo?.();
-    if (!(error instanceof WebConfigError)) throw error;
-    process.stderr.write(
-      `harbor-exporter: ${new ConfigError('web.config.file', origin('web.config.file'), error.message).message}\n`,
-    );
+    const failure = asSettingError(error, origin('web.config.file'));
+    if (!(failure instanceof ConfigError)) throw failure;
+    process.stderr.write(`harbor-exporter: ${failure.message}\n`);
     return EXIT_CONFIG;
   }
   try {
@@ -117,19 +123,8 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
       );
     }
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') {
-      const problem = {
-        EADDRINUSE: 'is in use',
-        EADDRNOTAVAIL: 'is not an address of this host',
-        EACCES: 'may not be bound by this user',
-      }[code];
-      const address = `${config.listenHost || '*'}:${config.listenPort}`;
-      log.error('cannot start', {
-        err: new ConfigError('web.listen-address', origin('web.listen-address'), `${address} ${problem}`)
-          .message,
-      });
-    } else log.error('cannot start', { err: errorMessage(error) });
+    const badAddress = listenFailure(error, config, origin('web.listen-address'));
+    log.error('cannot start', { err: badAddress?.message ?? errorMessage(error) });
     await exporter.stop().catch(() => {});
     await stopDemo?.();
     return EXIT_CONFIG;
