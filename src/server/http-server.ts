@@ -50,6 +50,8 @@ export interface HttpServerOptions {
   maxConnections?: number;
   /** Longest a request may take from its arrival to the end of its answer; also the longest a connection may idle mid-answer. */
   responseTimeoutMs?: number;
+  /** Longest wait for a request's head and body (10 s). */
+  requestTimeoutMs?: number;
   statusPage?: StatusPageMode;
   demo?: boolean;
   otlp?: () => OtlpStatus | undefined;
@@ -82,12 +84,17 @@ export class ExporterHttpServer {
   constructor(private readonly options: HttpServerOptions) {
     this.log = options.log ?? silentLogger;
     this.responseTimeoutMs = options.responseTimeoutMs ?? DEFAULT_RESPONSE_TIMEOUT_MS;
-    this.http = createHttpServer((request, response) => void this.handle(request, response));
+    const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+    this.http = createHttpServer(
+      // Requests past their timeout are looked for this often (30 s by Node's default).
+      { connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs) },
+      (request, response) => void this.handle(request, response),
+    );
     // An idle keep-alive connection is closed after the response timeout at the latest: a client whose whole
     // answer sits unread in the kernel's buffers holds its connection no longer than one still being sent.
     this.http.keepAliveTimeout = Math.min(KEEP_ALIVE_TIMEOUT_MS, this.responseTimeoutMs);
-    this.http.headersTimeout = REQUEST_TIMEOUT_MS;
-    this.http.requestTimeout = REQUEST_TIMEOUT_MS;
+    this.http.headersTimeout = requestTimeoutMs;
+    this.http.requestTimeout = requestTimeoutMs;
     // A connection on which nothing moves (a client that stopped reading its answer) is closed.
     this.http.timeout = this.responseTimeoutMs;
     this.slots = new ConnectionSlots(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);

@@ -4,7 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { ExporterHttpServer } from '../../src/server/http-server.js';
+import { ExporterHttpServer, type HttpServerOptions } from '../../src/server/http-server.js';
 import { renderedFromText } from '../harness/rendered-metrics.js';
 
 const STALLED_CLIENTS = 200;
@@ -65,20 +65,26 @@ const collectGarbage: () => void = (() => {
 /** Bytes of Buffers and ArrayBuffers: where socket and zlib buffers live, outside V8's heap. */
 const bufferBytes = () => process.memoryUsage().external + process.memoryUsage().arrayBuffers;
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-before(async () => {
-  server = new ExporterHttpServer({
+/** A server of the large rendered text on a free loopback port, with these limits. */
+function serverOf(
+  limits: Pick<HttpServerOptions, 'maxConnections' | 'responseTimeoutMs' | 'requestTimeoutMs'>,
+) {
+  return new ExporterHttpServer({
     host: '127.0.0.1',
     port: 0,
     telemetryPath: '/metrics',
     version: '1.2.3',
     metrics: () => rendered,
     sources: () => [],
-    maxConnections: MAX_CONNECTIONS,
-    responseTimeoutMs: RESPONSE_TIMEOUT_MS,
+    ...limits,
   });
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+before(async () => {
+  server = serverOf({ maxConnections: MAX_CONNECTIONS, responseTimeoutMs: RESPONSE_TIMEOUT_MS });
   ({ port } = await server.listen());
 });
 after(async () => {
@@ -87,6 +93,29 @@ after(async () => {
 });
 
 describe('clients that never read their answer', () => {
+  it('answers 408 to a client that trickles its request headers past the request timeout', async () => {
+    const trickling = serverOf({ requestTimeoutMs: 500 });
+    const { port: tricklingPort } = await trickling.listen();
+    const socket = connect(tricklingPort, '127.0.0.1');
+    try {
+      socket.on('error', () => {});
+      socket.write('GET /metrics HTTP/1.1\r\nHost: exporter\r\n');
+      const started = performance.now();
+      const sender = setInterval(() => socket.write('X-Slow: 1\r\n'), 100);
+      const answer = await new Promise<string>((resolve) => {
+        let text = '';
+        socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        socket.once('close', () => resolve(text));
+      });
+      clearInterval(sender);
+      assert.match(answer, /^HTTP\/1\.1 408 /);
+      assert.ok(performance.now() - started < 3_000, 'the request was not timed out');
+    } finally {
+      socket.destroy();
+      await trickling.close();
+    }
+  });
+
   it('cuts off a client that reads too slowly to finish within the response timeout', async () => {
     const socket = connect(port, '127.0.0.1');
     socket.on('error', () => {});
