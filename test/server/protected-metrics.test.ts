@@ -5,11 +5,14 @@ import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import bcrypt from 'bcryptjs';
+import { Exporter } from '../../src/exporter.js';
 import { silentLogger } from '../../src/log.js';
+import { buildSources } from '../../src/sources/bindings.js';
 import { ExporterHttpServer } from '../../src/server/http-server.js';
 import { WebConfigWatcher } from '../../src/server/web-config-watcher.js';
 import { requirePrometheus, PrometheusServer } from '../end-to-end/prometheus-server.js';
 import { TestCertificates, type CertificateFiles } from '../harness/certificates.js';
+import { testConfig } from '../harness/exporter.js';
 import { renderedFromText } from '../harness/rendered-metrics.js';
 
 const TEXT =
@@ -202,6 +205,25 @@ describe('a /metrics protected by the web configuration file', () => {
     await new Promise((resolve) => setTimeout(resolve, 600));
     assert.equal(await servedSerial(running.port), expected);
     assert.equal((await curl(`${running.url}/metrics`)).status, '200');
+  });
+
+  it('is protected by --web.config.file when the whole exporter runs', async () => {
+    const config = testConfig([
+      `--web.config.file=${webConfigFile('exporter', [...serverTls(), ...basicAuthUsers()])}`,
+      `--storage.local-path=${certificates.dir}`,
+      '--refresh.interval=1h',
+    ]);
+    const exporter = new Exporter(config, buildSources(config, silentLogger), silentLogger);
+    const { port } = await exporter.start();
+    try {
+      const url = `https://127.0.0.1:${port}/metrics`;
+      assert.equal((await curl(url)).status, '401');
+      const scraped = await curl(url, ['-u', `${USER}:${PASSWORD}`]);
+      assert.equal(scraped.status, '200');
+      assert.match(scraped.body, /^harbor_exporter_source_up\{source="storage"\} /m);
+    } finally {
+      await exporter.stop();
+    }
   });
 
   it('is scraped by a real Prometheus over TLS with basic auth and with a client certificate, and refused without', async (t) => {
