@@ -4,16 +4,38 @@ import { buildConfig, type ExporterConfig } from './config/config.js';
 import { helpText, printableConfig } from './config/describe.js';
 import { ConfigError } from './config/errors.js';
 import { loadSettings } from './config/load.js';
+import { settings } from './config/settings.js';
 import { Exporter } from './exporter.js';
+import { readWebConfig, WebConfigError } from './server/web-config.js';
 import { createLogger, errorMessage } from './log.js';
 import { buildSources } from './sources/bindings.js';
 import { VERSION } from './version.js';
 
-/** Exit codes: 0 clean stop, 1 runtime failure (e.g. port in use), 2 bad configuration. */
+/**
+ * Exit codes: 0 clean stop, 1 failure after start-up, 2 a bad setting or any other failure to start (the port in
+ * use, a web configuration file that cannot be used, a demo that cannot start).
+ */
 const EXIT_RUNTIME = 1;
 const EXIT_CONFIG = 2;
 
 const switches = collectorSwitches();
+
+/** A web configuration file that cannot be used is a bad setting. */
+function asSettingError(error: unknown, origin: string): unknown {
+  return error instanceof WebConfigError ? new ConfigError('web.config.file', origin, error.message) : error;
+}
+
+/** Why the listen address cannot be bound, as a bad setting; undefined for other failures. */
+function listenFailure(error: unknown, config: ExporterConfig, origin: string): ConfigError | undefined {
+  const problems: Record<string, string> = {
+    EADDRINUSE: 'is in use',
+    EADDRNOTAVAIL: 'is not an address of this host',
+    EACCES: 'may not be bound by this user',
+  };
+  const problem = problems[(error as NodeJS.ErrnoException).code ?? ''];
+  const address = `${config.listenHost || '*'}:${config.listenPort}`;
+  return problem ? new ConfigError('web.listen-address', origin, `${address} ${problem}`) : undefined;
+}
 
 function hasSource(config: ExporterConfig): boolean {
   return Boolean(config.database || config.harbor || config.kubernetes || config.storageLocalPath);
@@ -22,6 +44,7 @@ function hasSource(config: ExporterConfig): boolean {
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   let config: ExporterConfig;
   let command: 'run' | 'demo';
+  let origin: (key: string) => string;
   try {
     const parsed = loadSettings(argv, env, switches);
     if (parsed.help) {
@@ -33,6 +56,13 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
       return 0;
     }
     config = buildConfig(parsed);
+    origin = (key) => parsed.values.get(key)?.origin ?? 'default';
+    // Checked here too, so that a bad file stops the command before a demo is started for nothing.
+    try {
+      if (config.webConfigFile) readWebConfig(config.webConfigFile);
+    } catch (error) {
+      throw asSettingError(error, origin('web.config.file'));
+    }
     if (parsed.printConfig) {
       process.stdout.write(printableConfig(parsed));
       return 0;
@@ -61,12 +91,27 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   let stopDemo: (() => Promise<void>) | undefined;
   if (command === 'demo') {
     const { startDemoEnvironment } = await import('./demo/demo.js');
-    const demo = await startDemoEnvironment(config, log);
-    config = demo.config;
-    stopDemo = demo.stop;
+    const given = new Set(settings.map((spec) => spec.key).filter((key) => origin(key) !== 'default'));
+    try {
+      const demo = await startDemoEnvironment(config, log, given);
+      config = demo.config;
+      stopDemo = demo.stop;
+    } catch (error) {
+      log.error('cannot start the demo', { err: errorMessage(error) });
+      return EXIT_CONFIG;
+    }
   }
 
-  const exporter = new Exporter(config, buildSources(config, log), log);
+  let exporter: Exporter;
+  try {
+    exporter = new Exporter(config, buildSources(config, log), log);
+  } catch (error) {
+    await stopDemo?.();
+    const failure = asSettingError(error, origin('web.config.file'));
+    if (!(failure instanceof ConfigError)) throw failure;
+    process.stderr.write(`harbor-exporter: ${failure.message}\n`);
+    return EXIT_CONFIG;
+  }
   try {
     const address = await exporter.start();
     if (command === 'demo') {
@@ -76,10 +121,11 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
       );
     }
   } catch (error) {
-    log.error('cannot start', { err: errorMessage(error) });
+    const badAddress = listenFailure(error, config, origin('web.listen-address'));
+    log.error('cannot start', { err: badAddress?.message ?? errorMessage(error) });
     await exporter.stop().catch(() => {});
     await stopDemo?.();
-    return EXIT_RUNTIME;
+    return EXIT_CONFIG;
   }
 
   return new Promise<number>((resolve) => {

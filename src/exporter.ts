@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import type { ExporterConfig } from './config/config.js';
+import { redactUrl } from './config/redact.js';
 import type { Logger } from './log.js';
 import { ProjectFilter } from './refresh/project-filter.js';
 import { SnapshotBuilder } from './refresh/snapshot.js';
 import { SourceRunner } from './refresh/source-runner.js';
 import { ExporterHttpServer } from './server/http-server.js';
+import { WebConfigWatcher } from './server/web-config-watcher.js';
 import type { SourceBinding } from './sources/bindings.js';
 import { TelemetryPipeline } from './telemetry/pipeline.js';
 import { VERSION } from './version.js';
@@ -18,6 +20,7 @@ export class Exporter {
   readonly pipeline: TelemetryPipeline;
   private readonly snapshots: SnapshotBuilder;
   private readonly server: ExporterHttpServer;
+  private readonly webConfig?: WebConfigWatcher;
   private publishing: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -45,11 +48,20 @@ export class Exporter {
           onRefreshed: () => this.republish(),
         }),
     );
+    // Throws WebConfigError for a file that cannot be used: a start-up error.
+    this.webConfig = config.webConfigFile ? new WebConfigWatcher(config.webConfigFile, log) : undefined;
+    const webConfig = this.webConfig;
     this.server = new ExporterHttpServer({
       host: config.listenHost,
       port: config.listenPort,
       telemetryPath: config.telemetryPath,
       version: VERSION,
+      webConfig: webConfig && (() => webConfig.current),
+      maxConnections: config.maxConnections,
+      responseTimeoutMs: config.responseTimeoutMs,
+      statusPage: config.statusPage,
+      demo: config.demo,
+      log,
       metrics: () => this.pipeline.latest,
       sources: () =>
         this.runners.map((runner) => {
@@ -60,8 +72,20 @@ export class Exporter {
             success: state.success,
             lastSuccessSeconds: state.lastSuccessSeconds,
             lastError: state.lastError,
+            collectors: state.collectors.map((collector) => ({
+              name: collector.name,
+              success: collector.success,
+              stale: collector.stale,
+              lastSuccessSeconds: collector.lastSuccessSeconds,
+              lastError: collector.lastError,
+            })),
           };
         }),
+      otlp: () => {
+        const status = this.pipeline.otlpStatus();
+        return config.otlp && status && { endpoint: redactUrl(config.otlp.endpoint), ...status };
+      },
+      endpoints: () => sourceEndpoints(config),
     });
   }
 
@@ -69,9 +93,12 @@ export class Exporter {
   async start(): Promise<AddressInfo> {
     await this.republish();
     const address = await this.server.listen();
+    this.webConfig?.start();
     this.log.info('listening', {
       address: `${address.address}:${address.port}`,
       path: this.config.telemetryPath,
+      tls: Boolean(this.webConfig?.current.tls),
+      basic_auth: (this.webConfig?.current.basicAuthUsers.size ?? 0) > 0,
     });
     for (const runner of this.runners) runner.start();
     return address;
@@ -97,9 +124,23 @@ export class Exporter {
     const settled = this.runners.map((runner) => runner.stop());
     await Promise.all(this.runners.map((runner) => runner.source.close()));
     await Promise.all(settled);
+    this.webConfig?.stop();
     await this.server.close();
     await this.publishing;
     await this.pipeline.forceFlush().catch(() => {});
     await this.pipeline.shutdown().catch(() => {});
   }
+}
+
+/** Where each configured source connects, without passwords, for the detailed status page. */
+function sourceEndpoints(config: ExporterConfig): Record<string, string> {
+  const endpoints: Record<string, string> = {};
+  const db = config.database;
+  if (db) endpoints.database = `${db.user}@${db.host}:${db.port}/${db.database} (sslmode ${db.sslmode})`;
+  if (config.harbor)
+    endpoints.api = `${redactUrl(config.harbor.url)}${config.harbor.username ? ` as ${config.harbor.username}` : ''}`;
+  if (config.kubernetes)
+    endpoints.kubernetes = `release ${config.kubernetes.release}${config.kubernetes.namespace ? ` in ${config.kubernetes.namespace}` : ''}`;
+  if (config.storageLocalPath) endpoints.storage = config.storageLocalPath;
+  return endpoints;
 }

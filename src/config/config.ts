@@ -52,6 +52,12 @@ export interface ExporterConfig {
   listenHost: string;
   listenPort: number;
   telemetryPath: string;
+  webConfigFile?: string;
+  maxConnections: number;
+  responseTimeoutMs: number;
+  statusPage: 'summary' | 'detailed' | 'off';
+  /** Set by the demo, which says so on its status page. */
+  demo?: boolean;
   logLevel: LogLevel;
   logFormat: LogFormat;
   refreshIntervalMs: number;
@@ -98,6 +104,13 @@ export function buildConfig(parsed: ParsedInvocation): ExporterConfig {
   if (!telemetryPath.startsWith('/')) {
     throw new ConfigError('web.telemetry-path', origin('web.telemetry-path'), 'must start with /');
   }
+  if (['/', '/healthz', '/readyz'].includes(telemetryPath)) {
+    throw new ConfigError(
+      'web.telemetry-path',
+      origin('web.telemetry-path'),
+      `${telemetryPath} is one of the server's own routes (/, /healthz, /readyz); choose another path`,
+    );
+  }
 
   // database.url has already been split into these settings (see expandDatabaseUrl).
   const databaseDefaults: DatabaseSettings = {
@@ -142,6 +155,10 @@ export function buildConfig(parsed: ParsedInvocation): ExporterConfig {
     listenHost: match[1] ?? match[2] ?? '',
     listenPort: port,
     telemetryPath,
+    webConfigFile: get('web.config.file'),
+    maxConnections: get('web.max-connections'),
+    responseTimeoutMs: get('web.response-timeout'),
+    statusPage: get('web.status-page'),
     logLevel: get('log.level'),
     logFormat: get('log.format'),
     refreshIntervalMs: get('refresh.interval'),

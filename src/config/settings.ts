@@ -27,12 +27,57 @@ const HOUR = 60 * MINUTE;
 
 const table = [
   { key: 'config.file', type: 'string', help: 'YAML file with settings; flags and environment override it.' },
-  { key: 'web.listen-address', type: 'string', default: ':9868', help: 'Address to serve /metrics on.' },
+  {
+    key: 'web.listen-address',
+    type: 'string',
+    default: ':9868',
+    help:
+      'Address to serve /metrics on: every interface by default, since Prometheus scrapes from another host; ' +
+      '127.0.0.1:9868 (or [::1]:9868, or one address of the host) binds one interface. The demo binds 127.0.0.1 ' +
+      'unless this is given.',
+  },
   {
     key: 'web.telemetry-path',
     type: 'string',
     default: '/metrics',
-    help: 'Path of the Prometheus endpoint.',
+    help: 'Path of the Prometheus endpoint; not /, /healthz or /readyz.',
+  },
+  {
+    key: 'web.config.file',
+    type: 'string',
+    help:
+      "Web configuration in the Prometheus exporters' format (TLS, client certificates, basic auth with bcrypt " +
+      'hashes, response headers); read again whenever it or a file it names changes.',
+  },
+  {
+    key: 'web.max-connections',
+    type: 'int',
+    default: '128',
+    min: 1,
+    max: 65535,
+    help:
+      'Connections open at once; past it the connection idle or stalled longest (a client that does not read its ' +
+      'answer) is closed to make room, so such clients cannot lock Prometheus out.',
+  },
+  {
+    key: 'web.response-timeout',
+    type: 'duration',
+    default: '30s',
+    min: 100,
+    max: 10 * MINUTE,
+    help:
+      'Longest a request may take from its arrival to the end of its answer, and longest a connection may sit ' +
+      'with nothing moving: a client that stops reading is disconnected.',
+  },
+  {
+    key: 'web.status-page',
+    type: 'enum',
+    default: 'summary',
+    choices: ['summary', 'detailed', 'off'],
+    help:
+      "The page at /: summary shows each source's and collector's state and data age; detailed adds error " +
+      'messages and where each source connects (host, user, URL); off serves none. The demo shows detailed ' +
+      'unless this is given.',
   },
   {
     key: 'log.level',

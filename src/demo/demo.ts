@@ -11,12 +11,32 @@ export interface DemoEnvironment {
   stop(): Promise<void>;
 }
 
+/** The demo answers on loopback only, unless a listen address is given: it runs with nothing configured. */
+export const DEMO_LISTEN_HOST = '127.0.0.1';
+
+/** How the demo serves: marked as the demo, on loopback and with the detailed status page unless given. */
+export function demoServerSettings(
+  config: ExporterConfig,
+  given: ReadonlySet<string>,
+): Pick<ExporterConfig, 'demo' | 'listenHost' | 'statusPage'> {
+  return {
+    demo: true,
+    listenHost: given.has('web.listen-address') ? config.listenHost : DEMO_LISTEN_HOST,
+    statusPage: given.has('web.status-page') ? config.statusPage : 'detailed',
+  };
+}
+
 /**
  * Starts an embedded PostgreSQL holding a synthetic Harbor, and a Harbor API simulator answering from the same
  * data, and points the configuration at both. Settings given explicitly (listen address, collectors, a real
- * Harbor's URL, ...) are kept.
+ * Harbor's URL, ...) are kept; `given` names them. Without them the demo listens on loopback and shows the
+ * detailed status page (what it would reveal is its own synthetic setup).
  */
-export async function startDemoEnvironment(config: ExporterConfig, log: Logger): Promise<DemoEnvironment> {
+export async function startDemoEnvironment(
+  config: ExporterConfig,
+  log: Logger,
+  given: ReadonlySet<string> = new Set(),
+): Promise<DemoEnvironment> {
   log.info('demo: starting an embedded PostgreSQL with a synthetic Harbor');
   // Ctrl-C while the demo starts, before the command listens for signals, ends the process through process.exit
   // (rather than Node's default of dying at once) so that the temporary database is removed on exit.
@@ -43,6 +63,7 @@ export async function startDemoEnvironment(config: ExporterConfig, log: Logger):
   return {
     config: {
       ...config,
+      ...demoServerSettings(config, given),
       database: {
         ...config.databaseDefaults,
         host: server.host,

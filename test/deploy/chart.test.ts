@@ -28,6 +28,10 @@ const settingsNotInChart = new Map([
   ],
   ['database.idle-session-timeout', 'the exporter default is the documented reaping bound'],
   ['database.connect-timeout', 'rarely changed; extraEnv'],
+  ['web.config.file', 'needs a mounted Secret with the web configuration; not in the chart yet'],
+  ['web.max-connections', 'rarely changed; extraEnv'],
+  ['web.response-timeout', 'rarely changed; extraEnv'],
+  ['web.status-page', 'rarely changed; extraEnv'],
 ]);
 
 function valueAt(path: string): unknown {

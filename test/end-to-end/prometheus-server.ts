@@ -62,13 +62,19 @@ export class PrometheusServer {
     private readonly output: () => string,
   ) {}
 
-  static async start(binary: string, targets: Record<string, string>): Promise<PrometheusServer> {
+  /** `jobSettings` adds YAML lines to a job's scrape configuration (scheme, tls_config, basic_auth, ...). */
+  static async start(
+    binary: string,
+    targets: Record<string, string>,
+    jobSettings: Record<string, readonly string[]> = {},
+  ): Promise<PrometheusServer> {
     const dir = mkdtempSync(join(tmpdir(), 'harbor-exporter-prometheus-'));
     const port = await freePort();
     const scrapeConfigs = Object.entries(targets)
       .map(
         ([job, target]) =>
-          `  - job_name: ${job}\n    scrape_interval: 1s\n    scrape_timeout: 1s\n    static_configs:\n      - targets: ['${target}']\n`,
+          `  - job_name: ${job}\n    scrape_interval: 1s\n    scrape_timeout: 1s\n    static_configs:\n      - targets: ['${target}']\n` +
+          (jobSettings[job] ?? []).map((line) => `    ${line}\n`).join(''),
       )
       .join('');
     writeFileSync(

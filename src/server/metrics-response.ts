@@ -1,0 +1,43 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import Negotiator from 'negotiator';
+import type { RenderedMetrics } from '../telemetry/pipeline.js';
+
+export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+/** What the client accepts, by RFC 9110's rules: `gzip;q=0` refuses gzip, `*` accepts it. */
+export function acceptsGzip(request: IncomingMessage): boolean {
+  return new Negotiator(request).encoding(['gzip', 'identity']) === 'gzip';
+}
+
+/**
+ * Sends the rendered metrics, gzip-compressed when the client accepts it. The body goes out as fast as the client
+ * reads it (backpressure): a client that stops reading holds a socket buffer's worth, not a copy of the body
+ * (over TLS each write would otherwise be encrypted into a buffer of its own at once).
+ */
+export function sendMetrics(
+  request: IncomingMessage,
+  response: ServerResponse,
+  rendered: RenderedMetrics,
+): void {
+  const gzipOk = acceptsGzip(request);
+  response.writeHead(200, {
+    'content-type': PROMETHEUS_CONTENT_TYPE,
+    'content-length': gzipOk ? rendered.gzipBytes : rendered.plainBytes,
+    'last-modified': new Date(rendered.renderedAtMs).toUTCString(),
+    vary: 'Accept-Encoding',
+    ...(gzipOk ? { 'content-encoding': 'gzip' } : {}),
+  });
+  if (request.method === 'HEAD') return void response.end();
+  const body = Readable.from(rendered.gzipParts, { objectMode: false, highWaterMark: 0 });
+  if (gzipOk) {
+    pipeline(body, response).catch(() => response.destroy());
+    return;
+  }
+  // Only the gzip is kept: the plain text (for people and curl) is decompressed as it is sent.
+  // Large output chunks: zlib's default of 16 KB made decompressing 25 MB three times slower.
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+  pipeline(body, gunzip, response).catch(() => response.destroy());
+}
