@@ -29,6 +29,8 @@ export interface HarborApiSettings {
   insecureSkipVerify: boolean;
   requestTimeoutMs: number;
   maxConcurrency: number;
+  maxResponseBytes: number;
+  maxListItems: number;
 }
 
 export interface KubernetesSettings {
@@ -143,6 +145,8 @@ export function buildConfig(parsed: ParsedInvocation): ExporterConfig {
     insecureSkipVerify: get<boolean>('harbor.insecure-skip-verify')!,
     requestTimeoutMs: get<number>('harbor.request-timeout')!,
     maxConcurrency: get<number>('harbor.max-concurrency')!,
+    maxResponseBytes: get<number>('harbor.max-response-bytes')!,
+    maxListItems: get<number>('harbor.max-list-items')!,
   };
   const harborUrl = get<string>('harbor.url');
 

@@ -50,6 +50,8 @@ export async function startSimulatedHarbor(
     insecureSkipVerify: false,
     requestTimeoutMs: 10_000,
     maxConcurrency: 4,
+    maxResponseBytes: 2_097_152,
+    maxListItems: 200_000,
     ...overrides,
   });
   return {

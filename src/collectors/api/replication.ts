@@ -1,6 +1,5 @@
 import { endpoints } from '../../sources/harbor-api/endpoints.js';
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
-import type { ReplicationExecution, ReplicationPolicy } from '../../sources/harbor-api/harbor-types.js';
 import type { Collector } from '../types.js';
 import { addStateSet, timestampSeconds } from './api-values.js';
 
@@ -21,7 +20,7 @@ export const replicationCollector: Collector<HarborApiClient> = {
   defaultEnabled: true,
   help: "Replication policies by state, and each policy's latest execution: status, start, end, tasks.",
   async collect({ client, out }) {
-    const policies = await client.list<ReplicationPolicy>(endpoints.replicationPolicies);
+    const policies = await client.list(endpoints.replicationPolicies);
     if (!policies) return;
     const enabled = policies.filter((policy) => policy.enabled).length;
     out.add('harbor_replication_policies', enabled, { enabled: 'true' });
@@ -29,7 +28,7 @@ export const replicationCollector: Collector<HarborApiClient> = {
 
     const latest = await Promise.all(
       policies.map(async (policy) => {
-        const executions = await client.get<ReplicationExecution[]>(endpoints.replicationExecutions, {
+        const executions = await client.get(endpoints.replicationExecutions, {
           policy_id: policy.id ?? 0,
           page: 1,
           page_size: 1,
