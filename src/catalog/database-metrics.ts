@@ -186,7 +186,9 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       name: 'harbor_repository_artifacts',
       kind: 'gauge',
       unit: '{artifact}',
-      help: 'Artifacts in the repository, children of an image index included.',
+      help:
+        "Artifacts in the repository, children of an image index included. Without a database it is Harbor's own " +
+        'count (artifact_count), which leaves out index children without a tag and accessories (signatures, SBOMs).',
       attributes: perRepository,
     },
     {

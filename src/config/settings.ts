@@ -187,7 +187,7 @@ export const settings: readonly SettingSpec[] = [
   {
     key: 'harbor.max-list-items',
     type: 'int',
-    default: '200000',
+    default: '50000',
     min: 100,
     help:
       'Most items read from one paged API list (/repositories is the longest: one item per repository). A list ' +

@@ -51,7 +51,7 @@ export async function startSimulatedHarbor(
     requestTimeoutMs: 10_000,
     maxConcurrency: 4,
     maxResponseBytes: 2_097_152,
-    maxListItems: 200_000,
+    maxListItems: 50_000,
     ...overrides,
   });
   return {

@@ -66,6 +66,7 @@ export class HarborApiSimulator {
   private harborVersion = '';
   private address?: AddressInfo;
   private pending = 0;
+  private readonly firstPages = new WeakMap<Fault, Answer>();
   /** The most requests it ever had in progress at once. */
   peakInFlight = 0;
 
@@ -187,15 +188,20 @@ export class HarborApiSimulator {
     caller: Caller,
     fault: Fault,
   ): Promise<Answer> {
-    const first = new URL(url);
-    first.searchParams.set('page', '1');
-    const answer = await this.route(method, first, path, caller);
-    if (answer.status !== 200 || !Array.isArray(answer.body)) return answer;
+    // Read once per fault, so that the pages come as fast as a server that makes them up.
+    let first = this.firstPages.get(fault);
+    if (!first) {
+      const firstUrl = new URL(url);
+      firstUrl.searchParams.set('page', '1');
+      first = await this.route(method, firstUrl, path, caller);
+      this.firstPages.set(fault, first);
+    }
+    if (first.status !== 200 || !Array.isArray(first.body)) return first;
     const next = new URLSearchParams(url.searchParams);
     next.set('page', String(Number(url.searchParams.get('page') ?? '1') + 1));
     const headers: Record<string, string> = { link: `<${url.pathname}?${next}>; rel="next"` };
     if (fault.endlessPages?.total !== undefined) headers['x-total-count'] = String(fault.endlessPages.total);
-    return { status: 200, body: answer.body, headers };
+    return { status: 200, body: first.body, headers };
   }
 
   private async route(method: string, url: URL, path: string, caller: Caller): Promise<Answer> {

@@ -59,7 +59,7 @@ export class RefreshApiClient implements HarborApiClient {
   ): Promise<Static<I>[] | undefined> {
     const where = `GET ${API_BASE_PATH}${endpoint.path}`;
     let path = withQuery(endpoint.path, { ...query, page: 1, page_size: PAGE_SIZE });
-    let items: Static<I>[] = [];
+    const items: Static<I>[] = [];
     // The smallest total Harbor announced: items deleted while paging lower it; a server that raises it page
     // after page is not followed past its first word.
     let total = Infinity;
@@ -74,7 +74,7 @@ export class RefreshApiClient implements HarborApiClient {
           'MALFORMED',
         );
       }
-      items = items.concat(body);
+      items.push(...body);
       const announced = Number(response.headers['x-total-count']);
       if (
         response.headers['x-total-count'] !== undefined &&

@@ -33,7 +33,7 @@ describe('API metrics in the catalog', () => {
         requestTimeoutMs: 1000,
         maxConcurrency: 1,
         maxResponseBytes: 2_097_152,
-        maxListItems: 200_000,
+        maxListItems: 50_000,
       }),
       silentLogger,
     );

@@ -68,7 +68,7 @@ describe('Harbor API over TLS', () => {
         requestTimeoutMs: 5_000,
         maxConcurrency: 2,
         maxResponseBytes: 2_097_152,
-        maxListItems: 200_000,
+        maxListItems: 50_000,
         ...overrides,
       }),
       silentLogger,
