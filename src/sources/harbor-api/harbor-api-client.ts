@@ -89,12 +89,14 @@ export class RefreshApiClient implements HarborApiClient {
           'TOO_LARGE',
         );
       }
-      if (body.length === 0 || items.length >= total)
+      // Harbor fills every page but the last: a shorter page ends the list, whatever Link says, so a server
+      // cannot keep a refresh paging a few items at a time.
+      if (body.length < PAGE_SIZE || items.length >= total)
         return items.length > total ? items.slice(0, total) : items;
       const next = nextLink(String(response.headers.link ?? ''), this.http.origin);
       if (next) path = next;
       // No Link but more items announced: ask for the next page ourselves (a proxy may drop the header).
-      else if (Number.isFinite(total) && body.length >= PAGE_SIZE)
+      else if (Number.isFinite(total))
         path = withQuery(endpoint.path, { ...query, page: page + 1, page_size: PAGE_SIZE });
       else return items;
     }

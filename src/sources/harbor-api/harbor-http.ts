@@ -62,7 +62,9 @@ export class HarborHttp {
   private readonly maxResponseBytes: number;
 
   constructor(settings: HarborApiSettings) {
-    const url = new URL(settings.url);
+    const url = URL.canParse(settings.url) ? new URL(settings.url) : undefined;
+    // Node's own error would carry the URL, password included, as its `input`.
+    if (!url) throw new HarborApiError('harbor.url is not a URL', undefined, 'BAD_URL');
     const username = settings.username ?? (url.username ? decodeURIComponent(url.username) : undefined);
     const password = settings.password ?? (url.password ? decodeURIComponent(url.password) : undefined);
     url.username = '';

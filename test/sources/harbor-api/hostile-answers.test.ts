@@ -99,6 +99,19 @@ describe('Harbor API source against hostile answers', () => {
       assert.equal(harbor.answers.slice(since).length, 1_000 / PAGE_SIZE + 1);
     });
 
+    it('ends at a page shorter than asked for, whatever Link says', async () => {
+      const api = await client();
+      harbor.simulator.inject({ path: '/schedules', endlessPages: {} });
+      const since = harbor.answers.length;
+      try {
+        const schedules = await api.list(endpoints.schedules);
+        assert.equal(schedules?.length, harbor.simulator.state.schedules.length);
+      } finally {
+        harbor.simulator.faults.clear();
+      }
+      assert.equal(harbor.answers.slice(since).length, 1);
+    });
+
     it('fails on a page holding more items than asked for', async () => {
       const api = await client();
       harbor.simulator.inject({
@@ -252,6 +265,21 @@ describe('Harbor API source against hostile answers', () => {
       }
       assert.equal(rejected, 0, 'the credentials are not doubted');
       await source.close();
+    });
+
+    it('is not asked of a URL that does not parse, and the error does not repeat the password in it', async () => {
+      // Settings found in Kubernetes reach the source unchecked by the configuration's validation.
+      const password = 'S3cret-In-Url';
+      const source = harbor.source({
+        url: `https://admin:${password}@harbor example.com`,
+        password: undefined,
+      });
+      await assert.rejects(source.beginRefresh(new AbortController().signal), (error: Error) => {
+        assert.equal(error.message, 'harbor.url is not a URL');
+        assert.ok(!JSON.stringify({ ...error }).includes(password), 'nor its fields');
+        assert.ok(!String(error.stack).includes(password), 'nor its stack');
+        return true;
+      });
     });
 
     it('as to an anonymous caller still means the credentials were not accepted', async () => {
