@@ -75,13 +75,9 @@ export class RefreshApiClient implements HarborApiClient {
         );
       }
       items.push(...body);
-      const announced = Number(response.headers['x-total-count']);
-      if (
-        response.headers['x-total-count'] !== undefined &&
-        Number.isSafeInteger(announced) &&
-        announced >= 0
-      )
-        total = Math.min(total, announced);
+      const announced = response.headers['x-total-count'];
+      if (typeof announced === 'string' && /^\d{1,15}$/.test(announced))
+        total = Math.min(total, Number(announced));
       if (items.length > this.maxListItems) {
         throw new HarborApiError(
           `${where}: more than ${this.maxListItems} items (harbor.max-list-items); not read further`,
