@@ -258,7 +258,9 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       name: 'harbor_repository_artifacts',
       kind: 'gauge',
       unit: '{artifact}',
-      help: 'Artifacts in the repository, children of an image index included.',
+      help:
+        "Artifacts in the repository, children of an image index included. Without a database it is Harbor's own " +
+        'count (artifact_count), which leaves out index children without a tag and accessories (signatures, SBOMs).',
       attributes: perRepository,
       // c4po published the artifact count of Harbor 2.x under this name (see docs/metrics.md).
       compat: [{ set: 'seed', name: 'harbor_repositories_tags_total', kind: 'gauge', ...c4poRepository }],

@@ -31,6 +31,8 @@ export interface HarborApiSettings {
   insecureSkipVerify: boolean;
   requestTimeoutMs: number;
   maxConcurrency: number;
+  maxResponseBytes: number;
+  maxListItems: number;
 }
 
 export interface KubernetesSettings {
@@ -148,6 +150,8 @@ export function buildConfig(parsed: ParsedInvocation): ExporterConfig {
     insecureSkipVerify: get('harbor.insecure-skip-verify'),
     requestTimeoutMs: get('harbor.request-timeout'),
     maxConcurrency: get('harbor.max-concurrency'),
+    maxResponseBytes: get('harbor.max-response-bytes'),
+    maxListItems: get('harbor.max-list-items'),
   };
   const harborUrl = get('harbor.url');
   const otlpEndpoint = get('otlp.endpoint');

@@ -244,6 +244,26 @@ const table = [
     help: 'API requests in flight at once.',
   },
   {
+    key: 'harbor.max-response-bytes',
+    type: 'int',
+    default: '2097152',
+    min: 65536,
+    max: 268435456,
+    help:
+      'Largest API answer read, in bytes after decompression (2 MiB; the largest Harbor answer the exporter asks for ' +
+      'is a few hundred kilobytes). A larger one fails its collector. While parsed, an answer of small JSON items ' +
+      'can take about 35 times its size in memory, for each of harbor.max-concurrency answers at once.',
+  },
+  {
+    key: 'harbor.max-list-items',
+    type: 'int',
+    default: '50000',
+    min: 100,
+    help:
+      'Most items read from one paged API list (/repositories is the longest: one item per repository). A list ' +
+      'that goes past it, or past the X-Total-Count Harbor announced, fails its collector.',
+  },
+  {
     key: 'kubernetes.enabled',
     type: 'bool',
     default: 'false',

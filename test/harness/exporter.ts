@@ -3,7 +3,7 @@ import type { Collector } from '../../src/collectors/types.js';
 import { buildConfig, type ExporterConfig } from '../../src/config/config.js';
 import { loadSettings } from '../../src/config/load.js';
 import { Exporter } from '../../src/exporter.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger, type Logger } from '../../src/log.js';
 import { Observations, type Point, type PointsByMetric } from '../../src/refresh/observations.js';
 import type { Source } from '../../src/refresh/source.js';
 import { buildSources, type SourceBinding } from '../../src/sources/bindings.js';
@@ -31,8 +31,9 @@ export interface RunningTestExporter {
 export async function startTestExporter(
   config: ExporterConfig,
   bindings: readonly SourceBinding[] = buildSources(config, silentLogger),
+  log: Logger = silentLogger,
 ): Promise<RunningTestExporter> {
-  const exporter = new Exporter(config, bindings, silentLogger);
+  const exporter = new Exporter(config, bindings, log);
   const address = await exporter.start();
   const url = `http://127.0.0.1:${address.port}`;
   const scrapeText = async () => {

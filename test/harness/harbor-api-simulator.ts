@@ -52,6 +52,8 @@ export async function startSimulatedHarbor(
     insecureSkipVerify: false,
     requestTimeoutMs: 10_000,
     maxConcurrency: 4,
+    maxResponseBytes: 2_097_152,
+    maxListItems: 50_000,
     ...overrides,
   });
   return {

@@ -5,6 +5,7 @@ import type { TestContext } from 'node:test';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
+import { breaksContract } from '../../src/demo/harbor-api-simulator/faults.js';
 import type { SimulatorAnswer } from '../../src/demo/harbor-api-simulator/simulator.js';
 
 // ajv-formats is CommonJS: under ESM its plugin is the default export's `default`.
@@ -145,14 +146,14 @@ function toJsonSchema(node: unknown, refBase = ''): unknown {
 export class ContractRecorder {
   readonly violations: { answer: string; problems: string[] }[] = [];
   checked = 0;
-  /** Answers broken on purpose (an injected malformed body): not checked. */
+  /** Answers broken on purpose (an injected malformed, oversized or rewritten body): not checked. */
   deliberatelyBroken = 0;
 
   constructor(readonly contract: HarborApiContract | undefined = HarborApiContract.load()) {}
 
   record = (answer: SimulatorAnswer): void => {
     if (!this.contract) return;
-    if (answer.fault?.malformed) {
+    if (breaksContract(answer.fault)) {
       this.deliberatelyBroken++;
       return;
     }

@@ -1,6 +1,5 @@
 import { endpoints } from '../../sources/harbor-api/endpoints.js';
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
-import type { GCHistory } from '../../sources/harbor-api/harbor-types.js';
 import { EXECUTION_STATUSES, statusLabel } from '../database/jobs.js';
 import type { Collector } from '../types.js';
 import { timestampSeconds } from './api-values.js';
@@ -27,7 +26,7 @@ export const apiGcCollector: Collector<HarborApiClient> = {
   defaultEnabled: true,
   help: 'Without a database: the latest garbage collection (status, start, end, duration) and what the last real one freed.',
   async collect({ client, out }) {
-    const runs = await client.get<GCHistory[]>(endpoints.gcHistory, HISTORY);
+    const runs = await client.get(endpoints.gcHistory, HISTORY);
     if (!Array.isArray(runs) || runs.length === 0) return;
     const latest = runs[0]!;
     const status = latest.job_status || 'Unknown';

@@ -1,6 +1,5 @@
 import { endpoints } from '../../sources/harbor-api/endpoints.js';
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
-import type { Project } from '../../sources/harbor-api/harbor-types.js';
 import type { Collector } from '../types.js';
 
 // /projects (Harbor 2.0-2.15), paged, with_detail so each project carries repo_count and its `public`
@@ -12,7 +11,7 @@ export const apiProjectsCollector: Collector<HarborApiClient> = {
   defaultEnabled: true,
   help: "Without a database: projects and repositories by visibility, each project's id, visibility and repositories (/projects).",
   async collect({ client, out }) {
-    const projects = await client.list<Project>(endpoints.projects, { with_detail: true });
+    const projects = await client.list(endpoints.projects, { with_detail: true });
     if (!projects) return;
     const counts = { public: { projects: 0, repositories: 0 }, private: { projects: 0, repositories: 0 } };
     for (const project of projects) {

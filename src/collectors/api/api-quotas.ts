@@ -1,6 +1,5 @@
 import { endpoints } from '../../sources/harbor-api/endpoints.js';
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
-import type { Quota } from '../../sources/harbor-api/harbor-types.js';
 import type { Collector } from '../types.js';
 
 // /quotas?reference=project (Harbor 2.0-2.15), paged: hard and used storage per project; a hard limit of -1
@@ -11,7 +10,7 @@ export const apiQuotasCollector: Collector<HarborApiClient> = {
   defaultEnabled: true,
   help: "Without a database: each project's storage quota and usage (/quotas).",
   async collect({ client, out }) {
-    const quotas = await client.list<Quota>(endpoints.quotas, { reference: 'project' });
+    const quotas = await client.list(endpoints.quotas, { reference: 'project' });
     for (const quota of quotas ?? []) {
       const project = quota.ref?.name;
       if (!project) continue;

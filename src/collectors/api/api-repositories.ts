@@ -1,6 +1,5 @@
 import { endpoints } from '../../sources/harbor-api/endpoints.js';
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
-import type { Repository } from '../../sources/harbor-api/harbor-types.js';
 import type { Collector } from '../types.js';
 
 // /repositories (Harbor 2.1-2.15), paged across all projects: one list, never a call per project or
@@ -12,7 +11,7 @@ export const apiRepositoriesCollector: Collector<HarborApiClient> = {
   defaultEnabled: true,
   help: 'Without a database: pulls and artifacts per repository (/repositories).',
   async collect({ client, out }) {
-    const repositories = await client.list<Repository>(endpoints.repositories);
+    const repositories = await client.list(endpoints.repositories);
     for (const repository of repositories ?? []) {
       if (!repository.name) continue;
       const attributes = { project: repository.name.split('/')[0]!, repository: repository.name };

@@ -1,6 +1,5 @@
 import { endpoints } from '../../sources/harbor-api/endpoints.js';
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
-import type { Statistic } from '../../sources/harbor-api/harbor-types.js';
 import type { Collector } from '../types.js';
 
 // /statistics (Harbor 2.0-2.15): one call. Its total storage is the database's blob bytes plus system
@@ -13,7 +12,7 @@ export const apiStatisticsCollector: Collector<HarborApiClient> = {
   defaultEnabled: true,
   help: "Without a database: total storage as Harbor's statistics count it (/statistics; needs a system administrator).",
   async collect({ client, out }) {
-    const statistics = await client.get<Statistic>(endpoints.statistics);
+    const statistics = await client.get(endpoints.statistics);
     if (statistics?.total_storage_consumption === undefined) return;
     const hidden = (statistics.total_project_count ?? 0) < (statistics.public_project_count ?? 0);
     if (hidden) return;

@@ -1,6 +1,5 @@
 import { endpoints } from '../../sources/harbor-api/endpoints.js';
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
-import type { OverallHealthStatus } from '../../sources/harbor-api/harbor-types.js';
 import type { Collector } from '../types.js';
 
 // /health (Harbor 2.0-2.15): core asks every component, so it costs more than most calls; once per refresh.
@@ -10,7 +9,7 @@ export const healthCollector: Collector<HarborApiClient> = {
   defaultEnabled: true,
   help: 'Health of Harbor and of each of its components, as /health reports it.',
   async collect({ client, out }) {
-    const health = await client.get<OverallHealthStatus>(endpoints.health);
+    const health = await client.get(endpoints.health);
     if (!health) return;
     out.add('harbor_healthy', health.status === 'healthy' ? 1 : 0);
     for (const component of health.components ?? []) {

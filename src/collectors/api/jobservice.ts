@@ -1,6 +1,5 @@
 import { endpoints } from '../../sources/harbor-api/endpoints.js';
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
-import type { JobQueue, Worker, WorkerPool } from '../../sources/harbor-api/harbor-types.js';
 import type { Collector } from '../types.js';
 
 // Harbor 2.7-2.15: three calls, whatever the load. /jobservice/pools/all/workers lists every pool's workers;
@@ -12,9 +11,9 @@ export const jobserviceCollector: Collector<HarborApiClient> = {
   help: "The job service: pending jobs, latency and paused state per job type; each pool's workers, busy workers and running jobs by type.",
   async collect({ client, out }) {
     const [queues, pools, workers] = await Promise.all([
-      client.get<JobQueue[]>(endpoints.jobserviceQueues),
-      client.get<WorkerPool[]>(endpoints.jobservicePools),
-      client.get<Worker[]>(endpoints.jobserviceWorkers),
+      client.get(endpoints.jobserviceQueues),
+      client.get(endpoints.jobservicePools),
+      client.get(endpoints.jobserviceWorkers),
     ]);
     for (const queue of arrayOf(queues)) {
       if (!queue.job_type) continue;

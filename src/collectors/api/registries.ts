@@ -1,6 +1,5 @@
 import { endpoints } from '../../sources/harbor-api/endpoints.js';
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
-import type { Registry } from '../../sources/harbor-api/harbor-types.js';
 import type { Collector } from '../types.js';
 
 // /registries (Harbor 2.0-2.15), paged: the endpoints replication talks to; `status` is Harbor's last health
@@ -11,7 +10,7 @@ export const registriesCollector: Collector<HarborApiClient> = {
   defaultEnabled: true,
   help: 'Health of the registry endpoints Harbor replicates with (/registries).',
   async collect({ client, out }) {
-    const registries = await client.list<Registry>(endpoints.registries);
+    const registries = await client.list(endpoints.registries);
     for (const registry of registries ?? []) {
       if (!registry.name) continue;
       out.add('harbor_registry_endpoint_healthy', registry.status === 'healthy' ? 1 : 0, {

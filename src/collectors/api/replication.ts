@@ -1,6 +1,6 @@
 import { endpoints } from '../../sources/harbor-api/endpoints.js';
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
-import type { ReplicationExecution, ReplicationPolicy } from '../../sources/harbor-api/harbor-types.js';
+import type { ReplicationExecution } from '../../sources/harbor-api/harbor-types.js';
 import type { Collector } from '../types.js';
 import { addStateSet, snakeCase, timestampSeconds } from './api-values.js';
 
@@ -22,7 +22,7 @@ export const replicationCollector: Collector<HarborApiClient> = {
   defaultEnabled: true,
   help: "Replication policies by state, trigger and enablement; each policy's latest execution (status, start, end, tasks) and its last finished one.",
   async collect({ client, out }) {
-    const policies = await client.list<ReplicationPolicy>(endpoints.replicationPolicies);
+    const policies = await client.list(endpoints.replicationPolicies);
     if (!policies) return;
     const enabled = policies.filter((policy) => policy.enabled).length;
     out.add('harbor_replication_policies', enabled, { enabled: 'true' });
@@ -38,7 +38,7 @@ export const replicationCollector: Collector<HarborApiClient> = {
 
     const latest = await Promise.all(
       policies.map(async (policy) => {
-        const executions = await client.get<ReplicationExecution[]>(endpoints.replicationExecutions, {
+        const executions = await client.get(endpoints.replicationExecutions, {
           policy_id: policy.id ?? 0,
           page: 1,
           page_size: 2,

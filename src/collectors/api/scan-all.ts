@@ -1,6 +1,5 @@
 import { endpoints } from '../../sources/harbor-api/endpoints.js';
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
-import type { ScanAllStats } from '../../sources/harbor-api/harbor-types.js';
 import type { Collector } from '../types.js';
 import { snakeCase } from './api-values.js';
 
@@ -12,7 +11,7 @@ export const scanAllCollector: Collector<HarborApiClient> = {
   defaultEnabled: true,
   help: 'Tasks of the latest "scan all" by status, and whether one is running.',
   async collect({ client, out }) {
-    const stats = await client.get<ScanAllStats>(endpoints.scanAllMetrics);
+    const stats = await client.get(endpoints.scanAllMetrics);
     if (!stats) return;
     out.add('harbor_scan_all_running', stats.ongoing ? 1 : 0);
     for (const [status, count] of Object.entries(stats.metrics ?? {})) {

@@ -1,6 +1,5 @@
 import { endpoints } from '../../sources/harbor-api/endpoints.js';
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
-import type { GCSchedule, ScheduleTask } from '../../sources/harbor-api/harbor-types.js';
 import type { Collector } from '../types.js';
 import { timestampSeconds } from './api-values.js';
 
@@ -14,8 +13,8 @@ export const schedulesCollector: Collector<HarborApiClient> = {
   help: 'Scheduled jobs per job type, and the next scheduled garbage collection.',
   async collect({ client, out }) {
     const [schedules, gc] = await Promise.all([
-      client.list<ScheduleTask>(endpoints.schedules),
-      client.get<GCSchedule>(endpoints.gcSchedule),
+      client.list(endpoints.schedules),
+      client.get(endpoints.gcSchedule),
     ]);
     const counts = new Map<string, number>();
     for (const schedule of schedules ?? []) {

@@ -1,6 +1,5 @@
 import { endpoints } from '../../sources/harbor-api/endpoints.js';
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
-import type { SystemInfo } from '../../sources/harbor-api/harbor-types.js';
 import type { Collector } from '../types.js';
 
 // /systeminfo/volumes (Harbor 2.0-2.15) is a statfs of harbor-core's own /data directory, not of the
@@ -11,7 +10,7 @@ export const volumesCollector: Collector<HarborApiClient> = {
   defaultEnabled: true,
   help: "Size and free space of harbor-core's own data volume (/systeminfo/volumes).",
   async collect({ client, out }) {
-    const volumes = await client.get<SystemInfo>(endpoints.volumes);
+    const volumes = await client.get(endpoints.volumes);
     const storage = volumes?.storage?.[0];
     if (!storage) return;
     if (storage.total !== undefined)

@@ -41,6 +41,8 @@ const TASK_COUNTS = `
  */
 export class HarborObjects {
   private readonly pool: pg.Pool;
+  /** Whether the schema has artifact_accessory (Harbor's has since 2.8; a trimmed fixture may not). */
+  private hasAccessories?: Promise<boolean>;
 
   constructor(
     database: pg.PoolConfig,
@@ -100,10 +102,24 @@ export class HarborObjects {
     );
   }
 
+  /**
+   * Harbor 2.10-2.15 count a repository's artifacts (artifact_count; the artifact DAO's default filters) as
+   * those that are tagged or that no index refers to, accessories (signatures, SBOMs) left out.
+   */
   async repositories(page: Page): Promise<PageOf<Row>> {
+    this.hasAccessories ??= this.pool
+      .query<{ found: boolean }>(`SELECT to_regclass('artifact_accessory') IS NOT NULL AS found`)
+      .then(({ rows }) => rows[0]!.found);
+    const notAccessory = (await this.hasAccessories)
+      ? 'AND NOT EXISTS (SELECT 1 FROM artifact_accessory aa WHERE aa.artifact_id = a.id)'
+      : '';
     return this.paged(
       `SELECT r.repository_id AS id, r.project_id, r.name, coalesce(r.description, '') AS description,
-              (SELECT count(*) FROM artifact a WHERE a.repository_id = r.repository_id)::int AS artifact_count,
+              (SELECT count(*) FROM artifact a
+               WHERE a.repository_id = r.repository_id
+                 AND (EXISTS (SELECT 1 FROM tag t WHERE t.artifact_id = a.id)
+                      OR NOT EXISTS (SELECT 1 FROM artifact_reference ref WHERE ref.child_id = a.id))
+                 ${notAccessory})::int AS artifact_count,
               r.pull_count, ${ts('r.creation_time')} AS creation_time, ${ts('r.update_time')} AS update_time
        FROM repository r ORDER BY r.repository_id`,
       'SELECT count(*)::int AS total FROM repository',

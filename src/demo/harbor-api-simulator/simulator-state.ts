@@ -1,10 +1,36 @@
-import type {
-  JobQueue,
-  ScheduleObj,
-  ScheduleTask,
-  Worker,
-  WorkerPool,
-} from '../../sources/harbor-api/harbor-types.js';
+/** The job service's answers as Harbor 2.15 writes them (swagger definitions of the same names). */
+export interface JobQueue {
+  job_type: string;
+  count: number;
+  latency: number;
+  paused: boolean;
+}
+export interface WorkerPool {
+  pid: number;
+  worker_pool_id: string;
+  concurrency: number;
+  host: string;
+  start_at: string;
+  heartbeat_at: string;
+}
+export interface Worker {
+  id: string;
+  pool_id: string;
+  job_name: string;
+  job_id: string;
+  check_in: string;
+}
+export interface ScheduleTask {
+  id: number;
+  vendor_type: string;
+  vendor_id: number;
+  cron: string;
+}
+export interface ScheduleObj {
+  type: string;
+  cron?: string;
+  next_scheduled_time?: string;
+}
 
 /**
  * What the simulator holds in memory rather than in the synthetic database: the parts of Harbor that live in
@@ -23,8 +49,8 @@ export interface SimulatorState {
   volume: { total: number; free: number };
   /** Without a scanner, /scans/all/metrics answers 412. */
   scannerConfigured: boolean;
-  jobQueues: Required<JobQueue>[];
-  workerPools: (Required<WorkerPool> & { start_at: string; heartbeat_at: string })[];
+  jobQueues: JobQueue[];
+  workerPools: WorkerPool[];
   workers: Worker[];
   schedules: ScheduleTask[];
   gcSchedule: ScheduleObj;

@@ -66,6 +66,7 @@ export class HarborApiSimulator {
   private harborVersion = '';
   private address?: AddressInfo;
   private pending = 0;
+  private readonly firstPages = new WeakMap<Fault, Answer>();
   /** The most requests it ever had in progress at once. */
   peakInFlight = 0;
 
@@ -127,6 +128,10 @@ export class HarborApiSimulator {
       answer = fault?.status
         ? errorAnswer(fault.status, 'SIMULATED', `simulated failure ${fault.status}`)
         : await this.route(request.method ?? 'GET', url, path, caller);
+      if (fault?.endlessPages)
+        answer = await this.endlessPage(request.method ?? 'GET', url, path, caller, fault);
+      if (fault?.rewrite && answer.body !== undefined)
+        answer = { ...answer, body: fault.rewrite(answer.body) };
     } catch (error) {
       answer = errorAnswer(500, 'INTERNAL_SERVER_ERROR', (error as Error).message);
     } finally {
@@ -148,8 +153,20 @@ export class HarborApiSimulator {
       if (fault?.malformed) body = body.slice(0, Math.max(1, Math.floor(body.length / 2))) || '{';
     }
     if (response.destroyed) return;
-    response.writeHead(answer.status, headers);
-    response.end(body);
+    if (fault?.endlessBody) {
+      response.writeHead(200, headers);
+      await writeEndlessly(response);
+      body = '(endless)';
+    } else if (fault?.oversized) {
+      const { bytes, announced } = fault.oversized;
+      if (announced) headers['content-length'] = String(bytes);
+      response.writeHead(200, headers);
+      await writeFiller(response, bytes);
+      body = `(${bytes} bytes)`;
+    } else {
+      response.writeHead(answer.status, headers);
+      response.end(body);
+    }
     this.onAnswer?.({
       method: request.method ?? 'GET',
       path,
@@ -161,6 +178,30 @@ export class HarborApiSimulator {
       body,
       fault,
     });
+  }
+
+  /** The first page's items again, with a Link to the page after the one asked for: paging that never ends. */
+  private async endlessPage(
+    method: string,
+    url: URL,
+    path: string,
+    caller: Caller,
+    fault: Fault,
+  ): Promise<Answer> {
+    // Read once per fault, so that the pages come as fast as a server that makes them up.
+    let first = this.firstPages.get(fault);
+    if (!first) {
+      const firstUrl = new URL(url);
+      firstUrl.searchParams.set('page', '1');
+      first = await this.route(method, firstUrl, path, caller);
+      this.firstPages.set(fault, first);
+    }
+    if (first.status !== 200 || !Array.isArray(first.body)) return first;
+    const next = new URLSearchParams(url.searchParams);
+    next.set('page', String(Number(url.searchParams.get('page') ?? '1') + 1));
+    const headers: Record<string, string> = { link: `<${url.pathname}?${next}>; rel="next"` };
+    if (fault.endlessPages?.total !== undefined) headers['x-total-count'] = String(fault.endlessPages.total);
+    return { status: 200, body: first.body, headers };
   }
 
   private async route(method: string, url: URL, path: string, caller: Caller): Promise<Answer> {
@@ -207,6 +248,44 @@ export class HarborApiSimulator {
       permissions: new Set(account.permissions ?? []),
     };
   }
+}
+
+const FILLER = Buffer.from('{},'.repeat(21_845));
+
+/** `[{},{},...{}]` of exactly `bytes` bytes (at least 4), written as the client reads it. */
+async function writeFiller(response: http.ServerResponse, bytes: number): Promise<void> {
+  let items = Math.floor((bytes - 4) / 3);
+  const padding = bytes - 4 - 3 * items;
+  if (!(await write(response, '['))) return;
+  while (items > 0) {
+    const chunk = FILLER.subarray(0, Math.min(FILLER.length, 3 * items));
+    if (!(await write(response, chunk))) return;
+    items -= chunk.length / 3;
+  }
+  response.end('{}' + ' '.repeat(padding) + ']');
+}
+
+/** `[{},{},...` for as long as the client reads; ends when it goes away. */
+async function writeEndlessly(response: http.ServerResponse): Promise<void> {
+  if (!(await write(response, '['))) return;
+  while (await write(response, FILLER));
+}
+
+/** Writes a chunk, waiting for the client to drain the last; false once the client has gone. */
+function write(response: http.ServerResponse, chunk: string | Buffer): Promise<boolean> {
+  if (response.destroyed) return Promise.resolve(false);
+  if (response.write(chunk)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (drained: boolean) => {
+      response.off('drain', onDrain);
+      response.off('close', onClose);
+      resolve(drained);
+    };
+    const onDrain = () => done(true);
+    const onClose = () => done(false);
+    response.once('drain', onDrain);
+    response.once('close', onClose);
+  });
 }
 
 /** Waits, but gives up as soon as the client goes away. */

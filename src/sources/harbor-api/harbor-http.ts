@@ -59,9 +59,12 @@ export class HarborHttp {
   private readonly limit: RequestLimit;
   private readonly agents: { http: http.Agent; https: https.Agent };
   private readonly secrets: string[];
+  private readonly maxResponseBytes: number;
 
   constructor(settings: HarborApiSettings) {
-    const url = new URL(settings.url);
+    const url = URL.canParse(settings.url) ? new URL(settings.url) : undefined;
+    // Node's own error would carry the URL, password included, as its `input`.
+    if (!url) throw new HarborApiError('harbor.url is not a URL', undefined, 'BAD_URL');
     const username = settings.username ?? (url.username ? decodeURIComponent(url.username) : undefined);
     const password = settings.password ?? (url.password ? decodeURIComponent(url.password) : undefined);
     url.username = '';
@@ -69,6 +72,7 @@ export class HarborHttp {
     this.origin = url.origin;
     this.displayUrl = url.origin + url.pathname.replace(/\/+$/, '');
     this.username = username;
+    this.maxResponseBytes = settings.maxResponseBytes;
     this.secrets = [password, password && encodeURIComponent(password)].filter(
       (secret): secret is string => !!secret && secret.length >= 3,
     );
@@ -124,13 +128,30 @@ export class HarborHttp {
   async get(path: string, options: RequestOptions = {}): Promise<HarborResponse> {
     const where = `GET ${API_BASE_PATH}${path.split('?')[0]}`;
     return this.limit.run(async () => {
+      const request = this.got.get(path.replace(/^\//, ''), {
+        signal: options.signal,
+        context: { counter: options.counter },
+      });
+      // Read no further than the bound: progress comes with each chunk as it is read (decompressed), and
+      // first with the announced Content-Length, so an endless or oversized body is cut off, never held.
+      let tooLarge = false;
+      request.on('downloadProgress', ({ transferred, total }) => {
+        if (tooLarge || (transferred <= this.maxResponseBytes && (total ?? 0) <= this.maxResponseBytes))
+          return;
+        tooLarge = true;
+        request.cancel();
+      });
       try {
-        const response = await this.got.get(path.replace(/^\//, ''), {
-          signal: options.signal,
-          context: { counter: options.counter },
-        });
+        const response = await request;
         return { status: response.statusCode, headers: response.headers, body: parseBody(response, where) };
       } catch (error) {
+        if (tooLarge) {
+          throw new HarborApiError(
+            `${where}: the answer is larger than ${this.maxResponseBytes} bytes (harbor.max-response-bytes); not read`,
+            undefined,
+            'TOO_LARGE',
+          );
+        }
         throw this.translate(error, where);
       }
     }, options.signal);

@@ -32,6 +32,8 @@ describe('API metrics in the catalog', () => {
         insecureSkipVerify: false,
         requestTimeoutMs: 1000,
         maxConcurrency: 1,
+        maxResponseBytes: 2_097_152,
+        maxListItems: 50_000,
       }),
       silentLogger,
     );

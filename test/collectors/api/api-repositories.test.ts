@@ -13,14 +13,43 @@ describe('api-repositories collector (without a database)', () => {
   });
   after(() => registry.stop());
 
-  it('publishes the same pulls and artifacts per repository as the database', async () => {
+  it('publishes the same pulls per repository as the database', async () => {
     const fromApi = await collectOnce(registry.harbor.source(), apiRepositoriesCollector);
     const fromDatabase = await collectOnce(registry.database, new RepositoriesCollector());
-    for (const metric of ['harbor_repository_pulls', 'harbor_repository_artifacts']) {
-      const series = seriesOf(fromApi, metric);
-      assert.equal(series.length, 250, metric);
-      assert.deepEqual(series, seriesOf(fromDatabase, metric), metric);
+    const series = seriesOf(fromApi, 'harbor_repository_pulls');
+    assert.equal(series.length, 250);
+    assert.deepEqual(series, seriesOf(fromDatabase, 'harbor_repository_pulls'));
+  });
+
+  it('publishes artifacts per repository as Harbor counts them: index children without tags and accessories left out', async () => {
+    const fromApi = await collectOnce(registry.harbor.source(), apiRepositoriesCollector);
+    const { admin } = registry.harbor.db;
+    const ids = async (sql: string) =>
+      new Set((await admin.query<{ id: number }>(sql)).rows.map((row) => row.id));
+    const tagged = await ids('SELECT artifact_id AS id FROM tag');
+    const children = await ids('SELECT child_id AS id FROM artifact_reference');
+    const { rows: accessoryTable } = await admin.query<{ found: boolean }>(
+      `SELECT to_regclass('artifact_accessory') IS NOT NULL AS found`,
+    );
+    const accessories = accessoryTable[0]!.found
+      ? await ids('SELECT artifact_id AS id FROM artifact_accessory')
+      : new Set<number>();
+    const { rows: artifacts } = await admin.query<{ id: number; name: string }>(
+      'SELECT a.id, r.name FROM repository r LEFT JOIN artifact a ON a.repository_id = r.repository_id',
+    );
+    const expected = new Map<string, number>();
+    for (const { id, name } of artifacts) {
+      const counted = id !== null && (tagged.has(id) || !children.has(id)) && !accessories.has(id);
+      expected.set(name, (expected.get(name) ?? 0) + (counted ? 1 : 0));
     }
+    assert.ok(children.size > 0, 'the registry has index children, so the definitions differ');
+    const published = new Map(
+      (fromApi.get('harbor_repository_artifacts') ?? []).map((point) => [
+        point.attributes.repository,
+        point.value,
+      ]),
+    );
+    assert.deepEqual(published, expected);
   });
 
   it('reads all repositories in three pages, whatever the number of projects', async () => {

@@ -67,6 +67,8 @@ describe('Harbor API over TLS', () => {
         insecureSkipVerify: false,
         requestTimeoutMs: 5_000,
         maxConcurrency: 2,
+        maxResponseBytes: 2_097_152,
+        maxListItems: 50_000,
         ...overrides,
       }),
       silentLogger,
