@@ -170,7 +170,9 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       name: 'harbor_repository_pushes',
       kind: 'counter',
       unit: '{push}',
-      help: 'Artifact pushes recorded in the audit log (audit_log, and audit_log_ext from 2.13); purged rows no longer count.',
+      help: "Artifact pushes recorded in the audit log (audit_log, and audit_log_ext from 2.13), counted while the exporter runs: rows Harbor's audit log purge deletes stay counted; a restart of the exporter starts anew from the rows left (a counter reset, with its start time).",
+      harborSource:
+        "pushes are audit rows with operation 'create' and resource_type 'artifact' (src/controller/event/handler/auditlog/auditlog.go); the purge job deletes old rows (src/jobservice/job/impl/purge/purge.go)",
       attributes: perRepository,
       compat: [{ set: 'seed', name: 'harbor_repositories_push_total', kind: 'counter', ...seedRepository }],
     },
@@ -186,21 +188,27 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       name: 'harbor_repository_artifacts',
       kind: 'gauge',
       unit: '{artifact}',
-      help: 'Artifacts in the repository, children of an image index included.',
+      help: "Every artifact row of the repository: children of an image index and accessories (signatures, SBOMs) included; Harbor's artifact list shows fewer (it hides index children and accessories).",
+      harborSource:
+        'artifact rows by repository_id; the API list filters them (src/pkg/artifact/dao/dao.go, base and accessory filters)',
       attributes: perRepository,
     },
     {
       name: 'harbor_repository_untagged_artifacts',
       kind: 'gauge',
       unit: '{artifact}',
-      help: 'Artifacts with no tag that no image index refers to: what garbage collection with "delete untagged" removes.',
+      help: 'Artifacts with no tag that no image index refers to and that are not an accessory (signature, SBOM) of another artifact: what garbage collection with "delete untagged" removes (accessories go with their subject).',
+      harborSource:
+        'src/pkg/artifact/dao/dao.go (untagged and accessory filters), src/jobservice/job/impl/gc/garbage_collection.go (deletedArt)',
       attributes: perRepository,
     },
     {
       name: 'harbor_repository_size_bytes',
       kind: 'gauge',
       unit: 'By',
-      help: "Sum of the repository's artifact sizes as Harbor shows them; layers shared by artifacts count once per artifact.",
+      help: "Sum of the sizes of the repository's artifacts that no image index refers to, as Harbor shows them: an index's size already holds its children's, so they are not counted again; accessories count with their own size; layers shared by artifacts count once per artifact.",
+      harborSource:
+        "src/controller/artifact/abstractor.go and manifest/index.go (an index's size is its manifest's plus its children's)",
       attributes: perRepository,
     },
     {
@@ -223,7 +231,9 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       name: 'harbor_tag_pulls',
       kind: 'counter',
       unit: '{pull}',
-      help: 'Pulls by tag from the audit log, for the top N tags of each repository (--tags.top); pulls of other tags, of deleted tags and by digest are summed under tag="__other__".',
+      help: 'Pulls by tag from the audit log, counted while the exporter runs (rows Harbor purges stay counted), for the top N tags of each repository (--tags.top); pulls of other tags, of deleted tags and by digest are summed under tag="__other__".',
+      harborSource:
+        "pulls are audit rows with operation 'pull' and resource_type 'artifact', resource 'project/repo:tag' or '...@digest' (src/controller/event/handler/auditlog/auditlog.go)",
       attributes: ['project', 'repository', 'tag'],
       compat: [
         {

@@ -49,6 +49,10 @@ CREATE TABLE artifact_reference (id SERIAL PRIMARY KEY, parent_id integer NOT NU
   child_id integer NOT NULL REFERENCES artifact(id), child_digest varchar(255) NOT NULL, platform varchar(255),
   urls varchar(1024), annotations jsonb, UNIQUE (parent_id, child_id));
 CREATE INDEX idx_artifact_reference_child_id ON artifact_reference (child_id);
+CREATE TABLE artifact_accessory (id SERIAL PRIMARY KEY, artifact_id bigint REFERENCES artifact(id), subject_artifact_id bigint,
+  type varchar(256), size bigint, digest varchar(1024), creation_time timestamp DEFAULT CURRENT_TIMESTAMP,
+  subject_artifact_digest varchar(1024), subject_artifact_repo varchar(1024), UNIQUE (artifact_id, subject_artifact_digest));
+CREATE INDEX idx_artifact_accessory_subject_artifact_id ON artifact_accessory (subject_artifact_id);
 
 CREATE TABLE blob (id SERIAL PRIMARY KEY, digest varchar(255) NOT NULL UNIQUE, content_type varchar(1024) NOT NULL,
   size bigint NOT NULL, creation_time timestamp DEFAULT CURRENT_TIMESTAMP, update_time timestamp DEFAULT CURRENT_TIMESTAMP,

@@ -41,6 +41,9 @@ const JOB_KINDS = [
 ] as const;
 const STATUSES = ['Success', 'Success', 'Success', 'Error', 'Stopped', 'Running'] as const;
 const LAYER_TYPE = 'application/vnd.oci.image.layer.v1.tar+gzip';
+const MANIFEST_TYPE = 'application/vnd.oci.image.manifest.v1+json';
+const INDEX_TYPE = 'application/vnd.oci.image.index.v1+json';
+const IMAGE_CONFIG_TYPE = 'application/vnd.oci.image.config.v1+json';
 /** Windows base layers that registries do not store; Harbor's statistics and quotas leave them out. */
 const FOREIGN_LAYER_TYPE = 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip';
 const VULNERABILITY_REPORT = 'application/vnd.security.vulnerability.report; version=1.1';
@@ -132,6 +135,7 @@ export async function seedSyntheticHarbor(
   const projectBlobs = new Set<string>();
   const artifactBlobs: unknown[][] = [];
   const references: unknown[][] = [];
+  const accessories: unknown[][] = [];
   const scanReports: unknown[][] = [];
   const auditRows: {
     projectId: number;
@@ -142,6 +146,10 @@ export async function seedSyntheticHarbor(
   }[] = [];
   const repositoryTags: string[] = [];
   const repositoryDigests: string[] = [];
+  /** The repository's image artifacts, for indexes and accessories that refer to them. */
+  const repositoryImages: { id: number; digest: string; size: number }[] = [];
+  /** Children of an index: Harbor pushes them by digest, without tags. */
+  const indexChildren = new Set<number>();
   const sharedLayers: { id: number; digest: string; size: number }[] = [];
   let blobId = 0;
   const newBlob = (size: number, contentType = LAYER_TYPE) => {
@@ -183,13 +191,12 @@ export async function seedSyntheticHarbor(
         pulled,
         at(pushedAgo),
         repositoryId,
-        'application/vnd.oci.image.manifest.v1+json',
-        'application/vnd.oci.image.manifest.v1+json',
+        MANIFEST_TYPE,
+        MANIFEST_TYPE,
         size,
-        type === 'IMAGE'
-          ? 'application/vnd.oci.image.config.v1+json'
-          : 'application/vnd.cncf.helm.config.v1+json',
+        type === 'IMAGE' ? IMAGE_CONFIG_TYPE : 'application/vnd.cncf.helm.config.v1+json',
       ]);
+      if (type === 'IMAGE') repositoryImages.push({ id, digest, size });
       // The newest artifact always has a tag; older ones sometimes none (untagged).
       const tagCount = n === 0 ? random.int(1, maxTags) : random.int(0, maxTags);
       for (let t = 0; t < tagCount; t++) {
@@ -230,10 +237,79 @@ export async function seedSyntheticHarbor(
         ]);
       }
     }
-    // A multi-arch index on some repositories: its children are artifacts without tags.
-    if (random.chance(0.1) && artifactCount >= 2) {
-      references.push([artifactId, artifactId - 1, `sha256:${random.hex(64)}`, 'linux/arm64']);
+    // A multi-arch index on some repositories, stored as Harbor stores it: its children are the repository's
+    // last two images, pushed by digest (no tags), and its size is its manifest's plus its children's sizes.
+    if (random.chance(0.1) && repositoryImages.length >= 2) {
+      const children = repositoryImages.slice(-2);
+      const manifest = newBlob(random.int(300, 900), INDEX_TYPE);
+      const index = {
+        id: ++artifactId,
+        digest: manifest.digest,
+        size: manifest.size + children.reduce((sum, child) => sum + child.size, 0),
+      };
+      projectBlobs.add(`${project.id}:${manifest.id}`);
+      artifactBlobs.push([index.digest, manifest.digest]);
+      const pushedAgo = random.int(1, 300) * DAY;
+      artifacts.push([
+        index.id,
+        project.id,
+        name,
+        index.digest,
+        'IMAGE',
+        null,
+        at(pushedAgo),
+        repositoryId,
+        INDEX_TYPE,
+        INDEX_TYPE,
+        index.size,
+        null,
+      ]);
+      if (random.chance(0.7)) tags.push([++tagId, repositoryId, index.id, 'multiarch', at(pushedAgo), null]);
+      for (const [position, child] of children.entries()) {
+        indexChildren.add(child.id);
+        references.push([index.id, child.id, child.digest, position === 0 ? 'linux/amd64' : 'linux/arm64']);
+      }
     }
+    // Cosign signatures of some images: untagged artifacts of the same repository, linked to their subject in
+    // artifact_accessory. GC's "delete untagged" leaves them to their subject.
+    for (const subject of repositoryImages) {
+      if (!random.chance(0.15)) continue;
+      const layer = newBlob(random.int(200, 400), 'application/vnd.dev.cosign.simplesigning.v1+json');
+      const config = newBlob(random.int(200, 300), IMAGE_CONFIG_TYPE);
+      const signature = {
+        id: ++artifactId,
+        digest: `sha256:${random.hex(64)}`,
+        size: layer.size + config.size,
+      };
+      for (const blob of [layer, config]) {
+        projectBlobs.add(`${project.id}:${blob.id}`);
+        artifactBlobs.push([signature.digest, blob.digest]);
+      }
+      artifacts.push([
+        signature.id,
+        project.id,
+        name,
+        signature.digest,
+        'IMAGE',
+        null,
+        at(random.int(1, 300) * DAY),
+        repositoryId,
+        MANIFEST_TYPE,
+        MANIFEST_TYPE,
+        signature.size,
+        IMAGE_CONFIG_TYPE,
+      ]);
+      accessories.push([
+        signature.id,
+        subject.id,
+        'signature.cosign',
+        signature.size,
+        signature.digest,
+        subject.digest,
+        name,
+      ]);
+    }
+    repositoryImages.length = 0;
     // Pulls name a tag of the repository, sometimes a digest; a few rows are about other resources.
     const events = random.int(0, auditPerRepository * 2);
     for (let event = 0; event < events; event++) {
@@ -257,6 +333,7 @@ export async function seedSyntheticHarbor(
   // Within a repository, tag names are unique: drop duplicates the random names produced.
   const seenTags = new Set<string>();
   const uniqueTags = tags.filter((tag) => {
+    if (indexChildren.has(tag[2] as number)) return false;
     const key = `${tag[1]}:${tag[3]}`;
     if (seenTags.has(key)) return false;
     seenTags.add(key);
@@ -318,6 +395,20 @@ export async function seedSyntheticHarbor(
       { name: 'platform', type: 'text' },
     ],
     references,
+  );
+  await bulkInsert(
+    client,
+    'artifact_accessory',
+    [
+      { name: 'artifact_id', type: 'bigint' },
+      { name: 'subject_artifact_id', type: 'bigint' },
+      { name: 'type', type: 'text' },
+      { name: 'size', type: 'bigint' },
+      { name: 'digest', type: 'text' },
+      { name: 'subject_artifact_digest', type: 'text' },
+      { name: 'subject_artifact_repo', type: 'text' },
+    ],
+    accessories,
   );
   await bulkInsert(
     client,

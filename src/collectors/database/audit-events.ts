@@ -43,7 +43,7 @@ const DATABASES_KEPT = 8;
 
 /**
  * One statement per refresh for all the tables read. For each table (numbered by `part`), a first row with
- * repository NULL describes it: its id range, which ids in the newest window are missing, which previously
+ * repository NULL describes it: its newest id, which ids in the newest window are missing, which previously
  * missing ids are now there, and which database this is. Its other rows are the events with an id above the last
  * one counted (or among the missing ones), by repository and tag; for table i those two are parameters 2i+1 and
  * 2i+2, the operation the last parameter. Artifact events name their resource 'project/repo:tag' or
@@ -54,22 +54,20 @@ export function auditEventsSql(tables: readonly AuditTable[], byTag: boolean): s
     ? `CASE WHEN strpos(resource, '@') > 0 THEN '' ELSE split_part(resource, ':', 2) END`
     : `''`;
   const operation = `$${tables.length * 2 + 1}`;
-  const bounds = tables.map(
-    (table, part) => `bounds${part} AS (SELECT min(id) AS min_id, max(id) AS max_id FROM ${table})`,
-  );
+  const bounds = tables.map((table, part) => `bounds${part} AS (SELECT max(id) AS max_id FROM ${table})`);
   const parts = tables.map((table, part) => {
     const lastId = `$${part * 2 + 1}::bigint`;
     const pending = `$${part * 2 + 2}::bigint[]`;
     return `
 SELECT ${part} AS part, NULL::text AS repository, NULL::text AS tag, NULL::float8 AS events,
-       b.min_id::float8 AS min_id, b.max_id::float8 AS max_id,
+       b.max_id::float8 AS max_id,
        concat_ws(':', inet_server_addr(), inet_server_port(), current_database(), '${table}'::regclass::oid) AS identity,
        ARRAY(SELECT g FROM generate_series(greatest(${lastId}, b.max_id - ${PENDING_WINDOW}) + 1, b.max_id) AS g
              WHERE NOT EXISTS (SELECT 1 FROM ${table} a WHERE a.id = g))::float8[] AS missing,
        ARRAY(SELECT id FROM ${table} WHERE id = ANY(${pending}))::float8[] AS found
 FROM bounds${part} b
 UNION ALL
-SELECT ${part}, split_part(split_part(resource, '@', 1), ':', 1), ${tag}, count(*)::float8, NULL, NULL, NULL, NULL, NULL
+SELECT ${part}, split_part(split_part(resource, '@', 1), ':', 1), ${tag}, count(*)::float8, NULL, NULL, NULL, NULL
 FROM ${table}
 WHERE (id > ${lastId} OR id = ANY(${pending})) AND operation = ${operation} AND resource_type = 'artifact'
 GROUP BY 2, 3`;
@@ -83,7 +81,6 @@ interface AuditRow {
   repository: string | null;
   tag: string | null;
   events: number | null;
-  min_id: number | null;
   max_id: number | null;
   identity: string | null;
   missing: number[] | null;
@@ -92,7 +89,6 @@ interface AuditRow {
 
 interface TableAnswer {
   identity: string;
-  minId: number | null;
   maxId: number | null;
   missing: number[];
   found: number[];
@@ -103,8 +99,6 @@ interface TableState {
   identity: string;
   /** Highest id counted. */
   lastId: number;
-  /** Lowest id at the last full count: when it rises, old rows were purged. */
-  minId: number | null;
   counts: Map<string, number>;
   /** Ids below lastId not visible yet, with when they were first missed. */
   pending: Map<number, number>;
@@ -112,9 +106,10 @@ interface TableState {
 
 /**
  * Counts audit events incrementally: all rows once, then on each refresh only rows with a higher id than the last
- * one counted, separately for each audit table. When old rows disappear (Harbor's audit log purge, a restored or
- * truncated table) the table is counted again in full, so the values follow the table: a drop is a counter reset,
- * never a negative or a double count. Ids whose rows were not yet committed when passed are read again later.
+ * one counted, separately for each audit table. A row once counted stays counted: when Harbor deletes old rows
+ * (its audit log purge job) the counts do not go down, and the next event adds exactly one. Only a new process
+ * (or another database) starts from a full count. Ids whose rows were not yet committed when passed are read
+ * again later.
  */
 export class AuditEventCounter {
   private readonly states = new Map<string, TableState>();
@@ -127,7 +122,7 @@ export class AuditEventCounter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Events in the tables this Harbor release writes, summed; one statement (two after a purge). */
+  /** Events in the tables this Harbor release writes, summed; one statement (two after a change of database). */
   count(client: HarborDatabase): Promise<AuditCounts> {
     const tables: AuditTable[] = client.schema.hasAuditLogExt
       ? ['audit_log', 'audit_log_ext']
@@ -158,7 +153,7 @@ export class AuditEventCounter {
     return run;
   }
 
-  /** The table's next state from its answer, read again alone if it is another database or shrank. */
+  /** The table's next state from its answer, read again alone if it is another database than last time. */
   private async settle(
     client: HarborDatabase,
     table: AuditTable,
@@ -172,9 +167,11 @@ export class AuditEventCounter {
       state = this.states.get(answer.identity);
       answer = (await this.read(client, [table], [state]))[0]!;
     }
-    if (state && shrank(state, answer)) {
-      state = undefined;
-      answer = (await this.read(client, [table], [undefined]))[0]!;
+    if (state && answer.maxId !== null && answer.maxId < state.lastId) {
+      // Ids went back (the table was restored or recreated): rows up to its newest id count as counted already,
+      // so that the counts never go down; counting goes on from there.
+      state.lastId = answer.maxId;
+      state.pending.clear();
     }
     const next = state ? this.advance(state, answer) : this.fullCount(answer);
     this.remember(table, next);
@@ -201,7 +198,6 @@ export class AuditEventCounter {
       if (!head) throw new Error(`${this.query.name} (${table}): no summary row`);
       return {
         identity: head.identity!,
-        minId: head.min_id,
         maxId: head.max_id,
         missing: head.missing ?? [],
         found: head.found ?? [],
@@ -219,7 +215,6 @@ export class AuditEventCounter {
     const state: TableState = {
       identity: answer.identity,
       lastId: answer.maxId ?? 0,
-      minId: answer.minId,
       counts: new Map(),
       pending: new Map(),
     };
@@ -235,7 +230,6 @@ export class AuditEventCounter {
       if (now - since > PENDING_TTL_MS || state.pending.size > PENDING_MAX) state.pending.delete(id);
     }
     if (!full && answer.maxId !== null) state.lastId = Math.max(state.lastId, answer.maxId);
-    state.minId ??= answer.minId;
     return state;
   }
 
@@ -261,11 +255,4 @@ function summed(counts: readonly ReadonlyMap<string, number>[]): AuditCounts {
     },
     keys: () => new Set(counts.flatMap((table) => [...table.keys()])),
   };
-}
-
-/** Rows at or below the last counted id are gone: purged from the start, or the table was emptied or restored. */
-function shrank(state: TableState, answer: TableAnswer): boolean {
-  if (answer.maxId === null) return state.lastId > 0;
-  if (answer.maxId < state.lastId) return true;
-  return state.minId !== null && (answer.minId === null || answer.minId > state.minId);
 }
