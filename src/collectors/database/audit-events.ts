@@ -47,7 +47,7 @@ const DATABASES_KEPT = 8;
  * missing ids are now there, and which database this is. Its other rows are the events with an id above the last
  * one counted (or among the missing ones), by repository and tag; for table i those two are parameters 2i+1 and
  * 2i+2, the operation the last parameter. Artifact events name their resource 'project/repo:tag' or
- * 'project/repo@sha256:...'. Checked against Harbor 2.10.3, 2.13.5, 2.15.2.
+ * 'project/repo@sha256:...'. Checked against Harbor 2.10.3, 2.13.5, 2.15.2, 2.16 (main).
  */
 export function auditEventsSql(tables: readonly AuditTable[], byTag: boolean): string {
   const tag = byTag

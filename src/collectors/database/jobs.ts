@@ -12,7 +12,7 @@ export const EXECUTION_STATUSES = ['Pending', 'Running', 'Stopped', 'Error', 'Su
  *   hold Go's zero time (year 1) as its end, which is read as no end;
  * - gc: the newest garbage collection that is not a dry run and recorded what it did (extra_attrs freed_space,
  *   purged_blobs, purged_manifests, written by Harbor >= 2.9).
- * Checked against Harbor 2.10.3, 2.13.5, 2.15.2.
+ * Checked against Harbor 2.10.3, 2.13.5, 2.15.2, 2.16 (main).
  */
 export const JOBS_SQL = `
 SELECT
