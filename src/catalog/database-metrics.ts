@@ -1,6 +1,6 @@
 import type { CompatibilityName, MetricDefinition } from './types.js';
 
-const ALL = '2.10-2.15';
+const ALL = '2.10-2.16';
 const perProject = ['project'] as const;
 const perRepository = ['project', 'repository'] as const;
 /** Harbor's built-in exporter names the project `project_name`. */
@@ -224,6 +224,57 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       unit: 's',
       help: 'When an artifact of the repository was last pulled (Unix time); absent if never pulled.',
       attributes: perRepository,
+    },
+  ]),
+  ...database('reclaimable', [
+    {
+      name: 'harbor_project_untagged_artifacts',
+      kind: 'gauge',
+      unit: '{artifact}',
+      help: 'Untagged artifacts of the project that GC\'s "delete untagged" would remove: no tag, not a child of an index, not an accessory (those go with their parent or subject).',
+      harborSource:
+        'src/pkg/artifact/dao/dao.go (untagged and accessory filters), src/jobservice/job/impl/gc/garbage_collection.go',
+      attributes: perProject,
+    },
+    {
+      name: 'harbor_project_untagged_bytes',
+      kind: 'gauge',
+      unit: 'By',
+      help: "Bytes the project's quota would drop by if its untagged artifacts (with their children and accessories) were removed: each blob once, only blobs no other artifact of the project refers to. Registry storage drops only when GC then finds no project refers to the blob.",
+      harborSource:
+        "a project's quota usage is the sum of the sizes of its blobs in project_blob (src/pkg/quota/driver)",
+      attributes: perProject,
+    },
+    {
+      name: 'harbor_project_unpulled_artifacts',
+      kind: 'gauge',
+      unit: '{artifact}',
+      help: 'Artifacts of the project (an index with its children, an artifact with its accessories, counted once) neither pulled nor pushed for at least `days` days; never pulled counts from the push (--reclaimable.unpulled-days).',
+      harborSource:
+        'artifact.pull_time and push_time (pull_time is updated asynchronously, src/controller/event/handler/internal/artifact.go)',
+      attributes: ['project', 'days'],
+    },
+    {
+      name: 'harbor_project_unpulled_bytes',
+      kind: 'gauge',
+      unit: 'By',
+      help: "Bytes the project's quota would drop by if the artifacts not pulled for `days` days were removed: blobs only those artifacts (with their children and accessories) refer to, each once.",
+      attributes: ['project', 'days'],
+    },
+    {
+      name: 'harbor_storage_unreferenced_blobs',
+      kind: 'gauge',
+      unit: '{blob}',
+      help: 'Blobs no artifact refers to (foreign layers left out): what the next garbage collection deletes, once they are older than its time window (2 hours by default).',
+      harborSource: 'src/jobservice/job/impl/gc/garbage_collection.go (mark), src/pkg/blob/dao/dao.go',
+      attributes: [],
+    },
+    {
+      name: 'harbor_storage_unreferenced_blob_bytes',
+      kind: 'gauge',
+      unit: 'By',
+      help: 'Bytes of the blobs no artifact refers to: what the next garbage collection frees, once they are older than its time window.',
+      attributes: [],
     },
   ]),
   ...database('tags', [

@@ -1,6 +1,7 @@
 import { databaseHealthCollector } from './database/database-health.js';
 import { jobsCollector } from './database/jobs.js';
 import { projectsCollector } from './database/projects.js';
+import { reclaimableCollector } from './database/reclaimable.js';
 import { RepositoriesCollector } from './database/repositories.js';
 import { robotsCollector } from './database/robots.js';
 import { storageCollector } from './database/storage.js';
@@ -37,6 +38,7 @@ export const databaseCollectors: readonly Collector<never>[] = [
   vulnerabilitiesCollector,
   robotsCollector,
   storageCollector,
+  reclaimableCollector,
   databaseHealthCollector,
 ];
 

@@ -66,6 +66,8 @@ export interface ExporterConfig {
   projectsInclude: readonly string[];
   projectsExclude: readonly string[];
   tagsTop: number;
+  /** Ages in days of the reclaimable collector's not-pulled buckets, ascending. */
+  unpulledDays: readonly number[];
   compat: ReadonlySet<'seed' | 'harbor'>;
   otlp?: OtlpSettings;
   collectors: ReadonlyMap<string, boolean>;
@@ -175,6 +177,10 @@ export function buildConfig(parsed: ParsedInvocation): ExporterConfig {
     projectsInclude: get<string[]>('projects.include') ?? [],
     projectsExclude: get<string[]>('projects.exclude') ?? [],
     tagsTop: get<number>('tags.top')!,
+    unpulledDays: parseUnpulledDays(
+      get<string[]>('reclaimable.unpulled-days') ?? [],
+      origin('reclaimable.unpulled-days'),
+    ),
     compat: new Set(get<Array<'seed' | 'harbor'>>('compat') ?? []),
     otlp: otlpEndpoint
       ? {
@@ -186,6 +192,31 @@ export function buildConfig(parsed: ParsedInvocation): ExporterConfig {
       : undefined,
     collectors: new Map([...parsed.collectors].map(([name, setting]) => [name, setting.value])),
   };
+}
+
+/** A bounded number of buckets keeps the series per project fixed. */
+const MAX_UNPULLED_BUCKETS = 5;
+
+function parseUnpulledDays(items: readonly string[], origin: string): number[] {
+  const days = items.map((item) => {
+    const value = Number(item);
+    if (!/^\d+$/.test(item) || value < 1 || value > 3650) {
+      throw new ConfigError(
+        'reclaimable.unpulled-days',
+        origin,
+        `"${item}" is not a whole number of days from 1 to 3650`,
+      );
+    }
+    return value;
+  });
+  if (days.length > MAX_UNPULLED_BUCKETS) {
+    throw new ConfigError(
+      'reclaimable.unpulled-days',
+      origin,
+      `at most ${MAX_UNPULLED_BUCKETS} ages, ${days.length} given`,
+    );
+  }
+  return [...new Set(days)].sort((a, b) => a - b);
 }
 
 function applyDatabaseUrl(defaults: DatabaseSettings, text: string, origin: string): DatabaseSettings {

@@ -152,8 +152,8 @@ export async function seedSyntheticHarbor(
   const indexChildren = new Set<number>();
   const sharedLayers: { id: number; digest: string; size: number }[] = [];
   let blobId = 0;
-  const newBlob = (size: number, contentType = LAYER_TYPE) => {
-    const blob = { id: ++blobId, digest: `sha256:${random.hex(64)}`, size };
+  const newBlob = (size: number, contentType = LAYER_TYPE, digest = `sha256:${random.hex(64)}`) => {
+    const blob = { id: ++blobId, digest, size };
     blobs.push([blob.id, blob.digest, contentType, blob.size]);
     return blob;
   };
@@ -176,11 +176,13 @@ export async function seedSyntheticHarbor(
       const layers = [random.pick(sharedLayers), newBlob(random.int(1, 50) * 100_000)];
       if (random.chance(0.03)) layers.push(newBlob(random.int(1, 9) * 10_000_000, FOREIGN_LAYER_TYPE));
       const config = newBlob(random.int(1, 20) * 100);
-      let size = config.size;
-      for (const layer of [config, ...layers]) {
+      // Harbor keeps the manifest as a blob of its own, linked to its artifact like the layers.
+      const manifest = newBlob(random.int(400, 2000), MANIFEST_TYPE, digest);
+      let size = config.size + manifest.size;
+      for (const layer of [manifest, config, ...layers]) {
         projectBlobs.add(`${project.id}:${layer.id}`);
         artifactBlobs.push([digest, layer.digest]);
-        if (layer !== config) size += layer.size;
+        if (layer !== config && layer !== manifest) size += layer.size;
       }
       artifacts.push([
         id,
@@ -267,6 +269,8 @@ export async function seedSyntheticHarbor(
       if (random.chance(0.7)) tags.push([++tagId, repositoryId, index.id, 'multiarch', at(pushedAgo), null]);
       for (const [position, child] of children.entries()) {
         indexChildren.add(child.id);
+        // The children's manifests are the index's references: Harbor links them to it in artifact_blob.
+        artifactBlobs.push([index.digest, child.digest]);
         references.push([index.id, child.id, child.digest, position === 0 ? 'linux/amd64' : 'linux/arm64']);
       }
     }
@@ -276,12 +280,13 @@ export async function seedSyntheticHarbor(
       if (!random.chance(0.15)) continue;
       const layer = newBlob(random.int(200, 400), 'application/vnd.dev.cosign.simplesigning.v1+json');
       const config = newBlob(random.int(200, 300), IMAGE_CONFIG_TYPE);
+      const manifest = newBlob(random.int(400, 900), MANIFEST_TYPE);
       const signature = {
         id: ++artifactId,
-        digest: `sha256:${random.hex(64)}`,
-        size: layer.size + config.size,
+        digest: manifest.digest,
+        size: layer.size + config.size + manifest.size,
       };
-      for (const blob of [layer, config]) {
+      for (const blob of [manifest, layer, config]) {
         projectBlobs.add(`${project.id}:${blob.id}`);
         artifactBlobs.push([signature.digest, blob.digest]);
       }
@@ -310,6 +315,8 @@ export async function seedSyntheticHarbor(
       ]);
     }
     repositoryImages.length = 0;
+    // Layers of a deleted artifact: still linked to the project until GC removes them.
+    if (random.chance(0.1)) projectBlobs.add(`${project.id}:${newBlob(random.int(1, 30) * 100_000).id}`);
     // Pulls name a tag of the repository, sometimes a digest; a few rows are about other resources.
     const events = random.int(0, auditPerRepository * 2);
     for (let event = 0; event < events; event++) {
