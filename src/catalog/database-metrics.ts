@@ -355,6 +355,47 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       attributes: [],
     },
   ]),
+  ...database('jobs', [
+    {
+      name: 'harbor_retention_last_run_status',
+      kind: 'gauge',
+      unit: '1',
+      help: "1 for the status of the retention policy's newest execution, 0 for the other statuses; policy_id is the policy's id in Harbor.",
+      harborSource:
+        "execution rows with vendor_type 'RETENTION' and vendor_id the policy id (src/controller/retention/controller.go)",
+      attributes: ['project', 'policy_id', 'status'],
+    },
+    {
+      name: 'harbor_retention_last_run_dry_run',
+      kind: 'gauge',
+      unit: '1',
+      help: "1 when the retention policy's newest execution was a dry run (it deleted nothing), else 0.",
+      attributes: ['project', 'policy_id'],
+    },
+    {
+      name: 'harbor_retention_last_run_start_timestamp_seconds',
+      kind: 'gauge',
+      unit: 's',
+      help: "When the retention policy's newest execution started (Unix time).",
+      attributes: ['project', 'policy_id'],
+    },
+    {
+      name: 'harbor_retention_last_run_artifacts',
+      kind: 'gauge',
+      unit: '{artifact}',
+      help: "Artifacts the retention policy's newest execution retained and deleted (outcome), summed over its tasks; a dry run's deleted are those it would delete. Tasks still running have recorded nothing yet.",
+      harborSource:
+        'each task records total and retained in task.extra_attrs (src/pkg/retention/callback.go)',
+      attributes: ['project', 'policy_id', 'outcome'],
+    },
+    {
+      name: 'harbor_retention_last_run_tasks',
+      kind: 'gauge',
+      unit: '{task}',
+      help: "Tasks (one per repository) of the retention policy's newest execution, by status.",
+      attributes: ['project', 'policy_id', 'status'],
+    },
+  ]),
   ...database('vulnerabilities', [
     {
       name: 'harbor_project_vulnerabilities',

@@ -111,6 +111,8 @@ CREATE INDEX task_execution_id_idx ON task (execution_id);
 CREATE INDEX idx_task_job_id ON task (job_id);
 CREATE INDEX idx_task_extra_attrs_report_uuids ON task USING gin (((extra_attrs::jsonb) -> 'report_uuids'));
 
+CREATE TABLE retention_policy (id SERIAL PRIMARY KEY, scope_level varchar(20), scope_reference integer,
+  trigger_kind varchar(20), data text, create_time timestamp, update_time timestamp);
 CREATE TABLE robot (id ${robotId} PRIMARY KEY, name varchar(255), description varchar(1024), project_id integer,
   expiresat bigint, disabled boolean NOT NULL DEFAULT false, creation_time timestamp DEFAULT CURRENT_TIMESTAMP,
   update_time timestamp DEFAULT CURRENT_TIMESTAMP, visible boolean NOT NULL DEFAULT true, secret varchar(2048), salt varchar(64),

@@ -32,13 +32,7 @@ export interface SyntheticHarborSummary {
 }
 
 const DAY = 86_400_000;
-const JOB_KINDS = [
-  'GARBAGE_COLLECTION',
-  'RETENTION',
-  'SCAN_ALL',
-  'PURGE_AUDIT_LOG',
-  'SYSTEM_ARTIFACT_CLEANUP',
-] as const;
+const JOB_KINDS = ['GARBAGE_COLLECTION', 'SCAN_ALL', 'PURGE_AUDIT_LOG', 'SYSTEM_ARTIFACT_CLEANUP'] as const;
 const STATUSES = ['Success', 'Success', 'Success', 'Error', 'Stopped', 'Running'] as const;
 const LAYER_TYPE = 'application/vnd.oci.image.layer.v1.tar+gzip';
 const MANIFEST_TYPE = 'application/vnd.oci.image.manifest.v1+json';
@@ -517,7 +511,13 @@ export async function seedSyntheticHarbor(
   const executions: unknown[][] = [];
   const tasks: unknown[][] = [];
   let executionId = 0;
-  const addExecution = (kind: string, vendorId: number, extra: object | null, ageMs: number) => {
+  const addExecution = (
+    kind: string,
+    vendorId: number,
+    extra: object | null,
+    ageMs: number,
+    taskExtra: () => object | null = () => null,
+  ) => {
     const id = ++executionId;
     const status = random.pick(STATUSES);
     const start = now - ageMs;
@@ -534,7 +534,15 @@ export async function seedSyntheticHarbor(
     ]);
     const taskCount = random.int(1, 4);
     for (let task = 0; task < taskCount; task++) {
-      tasks.push([id, `job-${id}-${task}`, task === 0 ? status : random.pick(STATUSES), 0, kind]);
+      const extra = taskExtra();
+      tasks.push([
+        id,
+        `job-${id}-${task}`,
+        task === 0 ? status : random.pick(STATUSES),
+        0,
+        kind,
+        extra ? JSON.stringify(extra) : null,
+      ]);
     }
   };
   // The newest GC is a dry run: it reports what it would free, which is not what the last GC freed.
@@ -554,6 +562,26 @@ export async function seedSyntheticHarbor(
             }
           : null,
         (5 - run) * DAY + random.int(0, 3600_000),
+      );
+    }
+  }
+  // Tag retention policies of a few projects (vendor_id is the policy); each task, one per repository, records
+  // how many artifacts it looked at and how many it kept. The newest run of the last policy is a dry run.
+  const retentionPolicies = live.slice(0, Math.min(3, live.length)).map((project, index) => ({
+    id: index + 1,
+    project,
+  }));
+  for (const policy of retentionPolicies) {
+    for (let run = 0; run < 3; run++) {
+      addExecution(
+        'RETENTION',
+        policy.id,
+        { dry_run: run === 2 && policy.id === retentionPolicies.length, operator: 'admin' },
+        (3 - run) * DAY + random.int(0, 3600_000),
+        () => {
+          const total = random.int(0, 40);
+          return { repository: `${policy.project.name}/service`, total, retained: random.int(0, total) };
+        },
       );
     }
   }
@@ -607,11 +635,20 @@ export async function seedSyntheticHarbor(
   await bulkInsert(
     client,
     'task',
-    ['execution_id', 'job_id', 'status', 'status_code', 'vendor_type'].map((name, index) => ({
+    ['execution_id', 'job_id', 'status', 'status_code', 'vendor_type', 'extra_attrs'].map((name, index) => ({
       name,
-      type: index === 0 || index === 3 ? 'int' : 'text',
+      type: index === 0 || index === 3 ? 'int' : index === 5 ? 'json' : 'text',
     })),
     tasks,
+  );
+  await bulkInsert(
+    client,
+    'retention_policy',
+    ['id', 'scope_level', 'scope_reference', 'trigger_kind', 'data'].map((name, index) => ({
+      name,
+      type: index === 0 || index === 2 ? 'int' : 'text',
+    })),
+    retentionPolicies.map((policy) => [policy.id, 'project', policy.project.id, 'Schedule', '{"rules":[]}']),
   );
 
   // Robots: system (project 0) and project robots; some never expire (-1), some expired, some disabled.
@@ -669,7 +706,7 @@ export async function seedSyntheticHarbor(
   // Serial columns were given explicit ids: move their sequences past them, as Harbor's would be.
   await client.query(`
     DO $$ DECLARE t text; BEGIN
-      FOREACH t IN ARRAY ARRAY['project:project_id','repository:repository_id','artifact:id','tag:id','blob:id','execution:id','robot:id','registry:id','replication_policy:id'] LOOP
+      FOREACH t IN ARRAY ARRAY['project:project_id','repository:repository_id','artifact:id','tag:id','blob:id','execution:id','robot:id','registry:id','replication_policy:id','retention_policy:id'] LOOP
         EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, %L), (SELECT coalesce(max(%I), 0) + 1 FROM %I), false)',
           split_part(t, ':', 1), split_part(t, ':', 2), split_part(t, ':', 2), split_part(t, ':', 1));
       END LOOP; END $$`);

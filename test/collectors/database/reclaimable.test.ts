@@ -77,6 +77,13 @@ async function expected(context: ReleaseContext, days: readonly number[]): Promi
       ...references.filter((row) => row.parent_id === root.id).map((row) => byId.get(row.child_id)!),
       ...accessories.filter((row) => row.subject === root.id).map((row) => byId.get(row.artifact)!),
     ];
+    // Accessories of the children (a signature of one platform's image) go with the index too.
+    const childIds = new Set(members.slice(1).map((member) => member.id));
+    members.push(
+      ...accessories
+        .filter((row) => childIds.has(row.subject) && !members.some((member) => member.id === row.artifact))
+        .map((row) => byId.get(row.artifact)!),
+    );
     const used = Math.max(
       ...members.flatMap((member) =>
         [member.push_time, member.pull_time].filter((time) => time !== null).map((time) => utcSeconds(time!)),
