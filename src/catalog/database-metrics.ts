@@ -297,6 +297,21 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       ],
     },
   ]),
+  ...database(
+    'audit-failures',
+    [
+      {
+        name: 'harbor_audit_failed_operations',
+        kind: 'counter',
+        unit: '{operation}',
+        help: 'Operations Harbor\'s audit log records as failed (audit_log_ext.op_result false), by operation and resource type; failed logins are operation="login", resource_type="user" (portal and API logins, when that audit event type is enabled; docker login is not recorded). Counted while the exporter runs: rows Harbor purges stay counted. No user names.',
+        harborSource:
+          'src/pkg/auditext/event/basic.go (op_result from the response code), src/pkg/auditext/event/login/login.go',
+        attributes: ['operation', 'resource_type'],
+      },
+    ],
+    '2.13-2.16',
+  ),
   ...database('jobs', [
     {
       name: 'harbor_job_last_execution_status',

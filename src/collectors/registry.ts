@@ -1,3 +1,4 @@
+import { AuditFailuresCollector } from './database/audit-failures.js';
 import { databaseHealthCollector } from './database/database-health.js';
 import { jobsCollector } from './database/jobs.js';
 import { projectsCollector } from './database/projects.js';
@@ -34,6 +35,7 @@ export const databaseCollectors: readonly Collector<never>[] = [
   // Stateful: they count audit rows incrementally, keeping their counts per database they read.
   new RepositoriesCollector(),
   new TagsCollector(),
+  new AuditFailuresCollector(),
   jobsCollector,
   vulnerabilitiesCollector,
   robotsCollector,

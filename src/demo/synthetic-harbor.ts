@@ -505,7 +505,44 @@ export async function seedSyntheticHarbor(
     }),
   );
   await bulkInsert(client, 'audit_log', auditColumns, auditRows.slice(0, split).map(toRow));
-  if (hasExt) await bulkInsert(client, 'audit_log_ext', auditColumns, auditRows.slice(split).map(toRow));
+  if (hasExt) {
+    await bulkInsert(client, 'audit_log_ext', auditColumns, auditRows.slice(split).map(toRow));
+    // Events Harbor recorded as failed (op_result false): portal logins with a wrong password, and a few
+    // refused operations on other resources.
+    const failures: unknown[][] = [];
+    const failedCount = Math.max(3, Math.ceil(repositoryCount / 10));
+    for (let index = 0; index < failedCount; index++) {
+      const login = index % 3 !== 2;
+      const user = `user-${random.int(1, 20)}`;
+      const [operation, resourceType, resource] = login
+        ? ['login', 'user', user]
+        : random.pick([
+            ['delete', 'repository', `${live[0]!.name}/service`],
+            ['create', 'robot', 'robot$ci'],
+            ['update', 'project', live[0]!.name],
+          ]);
+      failures.push([
+        login ? 0 : live[0]!.id,
+        operation,
+        resourceType,
+        resource,
+        user,
+        false,
+        new Date(now - random.int(0, 30) * DAY - random.int(0, DAY)).toISOString(),
+      ]);
+    }
+    await bulkInsert(
+      client,
+      'audit_log_ext',
+      ['project_id', 'operation', 'resource_type', 'resource', 'username', 'op_result', 'op_time'].map(
+        (name, index) => ({
+          name,
+          type: ['int', 'text', 'text', 'text', 'text', 'bool', 'timestamp'][index]!,
+        }),
+      ),
+      failures,
+    );
+  }
 
   // Job executions and their tasks.
   const executions: unknown[][] = [];

@@ -3,14 +3,23 @@ import type { HarborDatabase } from '../../sources/postgres/database-source.js';
 /** Harbor < 2.13 writes audit events to audit_log; from 2.13 new events go to audit_log_ext. */
 export type AuditTable = 'audit_log' | 'audit_log_ext';
 
-export interface AuditEventQuery {
-  /** Names the statements in errors and tests. */
-  name: string;
-  /** `create` is a push, `pull` a pull (resource_type 'artifact' for both). */
-  operation: 'create' | 'pull';
-  /** Count per tag as well as per repository; a pull by digest has the tag ''. */
-  byTag: boolean;
-}
+export type AuditEventQuery =
+  | {
+      /** Names the statements in errors and tests. */
+      name: string;
+      /** `create` is a push, `pull` a pull (resource_type 'artifact' for both). */
+      operation: 'create' | 'pull';
+      /** Count per tag as well as per repository; a pull by digest has the tag ''. */
+      byTag: boolean;
+    }
+  | {
+      name: string;
+      /**
+       * Operations that failed (op_result false), by operation and resource type, keyed by
+       * `auditKey(operation, resourceType)`. Only audit_log_ext records results (Harbor >= 2.13).
+       */
+      failed: true;
+    };
 
 /**
  * Events per repository and tag, keyed by `auditKey(repository, tag)`, or per repository keyed by its name when
@@ -49,11 +58,20 @@ const DATABASES_KEPT = 8;
  * 2i+2, the operation the last parameter. Artifact events name their resource 'project/repo:tag' or
  * 'project/repo@sha256:...'. Checked against Harbor 2.10.3, 2.13.5, 2.15.2, 2.16 (main).
  */
-export function auditEventsSql(tables: readonly AuditTable[], byTag: boolean): string {
+export function auditEventsSql(tables: readonly AuditTable[], query: AuditEventQuery): string {
+  const byTag = 'byTag' in query && query.byTag;
   const tag = byTag
     ? `CASE WHEN strpos(resource, '@') > 0 THEN '' ELSE split_part(resource, ':', 2) END`
     : `''`;
-  const operation = `$${tables.length * 2 + 1}`;
+  // Failed operations are grouped by operation and resource type, in the columns of repository and tag.
+  const [first, second, filter] =
+    'failed' in query
+      ? ['operation', 'resource_type', 'op_result = false']
+      : [
+          `split_part(split_part(resource, '@', 1), ':', 1)`,
+          tag,
+          `operation = $${tables.length * 2 + 1} AND resource_type = 'artifact'`,
+        ];
   const bounds = tables.map((table, part) => `bounds${part} AS (SELECT max(id) AS max_id FROM ${table})`);
   const parts = tables.map((table, part) => {
     const lastId = `$${part * 2 + 1}::bigint`;
@@ -67,9 +85,9 @@ SELECT ${part} AS part, NULL::text AS repository, NULL::text AS tag, NULL::float
        ARRAY(SELECT id FROM ${table} WHERE id = ANY(${pending}))::float8[] AS found
 FROM bounds${part} b
 UNION ALL
-SELECT ${part}, split_part(split_part(resource, '@', 1), ':', 1), ${tag}, count(*)::float8, NULL, NULL, NULL, NULL
+SELECT ${part}, ${first}, ${second}, count(*)::float8, NULL, NULL, NULL, NULL
 FROM ${table}
-WHERE (id > ${lastId} OR id = ANY(${pending})) AND operation = ${operation} AND resource_type = 'artifact'
+WHERE (id > ${lastId} OR id = ANY(${pending})) AND ${filter}
 GROUP BY 2, 3`;
   });
   return `
@@ -124,9 +142,16 @@ export class AuditEventCounter {
 
   /** Events in the tables this Harbor release writes, summed; one statement (two after a change of database). */
   count(client: HarborDatabase): Promise<AuditCounts> {
-    const tables: AuditTable[] = client.schema.hasAuditLogExt
-      ? ['audit_log', 'audit_log_ext']
-      : ['audit_log'];
+    const tables: AuditTable[] =
+      'failed' in this.query
+        ? client.schema.hasAuditLogExt
+          ? ['audit_log_ext']
+          : []
+        : client.schema.hasAuditLogExt
+          ? ['audit_log', 'audit_log_ext']
+          : ['audit_log'];
+    // Before 2.13 Harbor records no results: nothing to count, no statement.
+    if (tables.length === 0) return Promise.resolve(new Map());
     // Refreshes of one counter run one after another, so two exporters in one process cannot interleave. When
     // none is running, the statement is asked for at once: a refresh hands out connections in the order asked.
     const counting = async () => {
@@ -188,10 +213,12 @@ export class AuditEventCounter {
       const state = states[index];
       return [state?.lastId ?? 0, state ? [...state.pending.keys()] : []];
     });
-    const rows = await client.query<AuditRow>(name, auditEventsSql(tables, this.query.byTag), [
+    const rows = await client.query<AuditRow>(name, auditEventsSql(tables, this.query), [
       ...params,
-      this.query.operation,
+      ...('operation' in this.query ? [this.query.operation] : []),
     ]);
+    const byTag = 'byTag' in this.query && this.query.byTag;
+    const failed = 'failed' in this.query;
     return tables.map((table, part) => {
       const mine = rows.filter((row) => row.part === part);
       const head = mine.find((row) => row.identity !== null);
@@ -204,7 +231,7 @@ export class AuditEventCounter {
         events: mine
           .filter((row) => row.identity === null && row.repository !== null)
           .map((row) => ({
-            key: this.query.byTag ? auditKey(row.repository!, row.tag ?? '') : row.repository!,
+            key: byTag || failed ? auditKey(row.repository!, row.tag ?? '') : row.repository!,
             events: row.events ?? 0,
           })),
       };
