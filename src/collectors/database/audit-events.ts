@@ -54,9 +54,9 @@ const DATABASES_KEPT = 8;
  * One statement per refresh for all the tables read. For each table (numbered by `part`), a first row with
  * repository NULL describes it: its newest id, which ids in the newest window are missing, which previously
  * missing ids are now there, and which database this is. Its other rows are the events with an id above the last
- * one counted (or among the missing ones), by repository and tag; for table i those two are parameters 2i+1 and
- * 2i+2, the operation the last parameter. Artifact events name their resource 'project/repo:tag' or
- * 'project/repo@sha256:...'. Checked against Harbor 2.10.3, 2.13.5, 2.15.2, 2.16 (main).
+ * one counted (or among the missing ones), by repository and tag (failed operations: by operation and resource
+ * type, in the same columns); for table i those two are parameters 2i+1 and 2i+2, the operation the last
+ * parameter. Artifact events name their resource 'project/repo:tag' or 'project/repo@sha256:...'. Checked against Harbor 2.10.3, 2.13.5, 2.15.2, 2.16 (main).
  */
 export function auditEventsSql(tables: readonly AuditTable[], query: AuditEventQuery): string {
   const byTag = 'byTag' in query && query.byTag;
