@@ -62,6 +62,7 @@ describe('dashboard and alert queries on a real Prometheus scraping the exporter
         `--harbor.password=${api.password}`,
         `--storage.local-path=${storage}`,
         '--collector.tags',
+        '--collector.reclaimable',
         '--refresh.interval=1h',
       ]),
     );
