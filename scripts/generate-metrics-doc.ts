@@ -37,9 +37,12 @@ function metricRow(definition: MetricDefinition): string {
   const fallback = definition.fallback
     ? `<br>Without a database: from the ${definition.fallback.source} collector ${code(definition.fallback.collector)}.`
     : '';
+  const harborSource = definition.harborSource
+    ? `<br>Harbor's definition: ${cell(definition.harborSource)}.`
+    : '';
   return (
     `| ${code(exposedName(definition))} | ${kindText(definition)} | ${code(definition.unit)} | ${attributes} | ` +
-    `${cell(definition.help)}${fallback} | ${definition.harborVersions ?? '—'} |`
+    `${cell(definition.help)}${harborSource}${fallback} | ${definition.harborVersions ?? '—'} |`
   );
 }
 

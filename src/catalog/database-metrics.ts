@@ -1,6 +1,6 @@
 import type { CompatibilityName, MetricDefinition } from './types.js';
 
-const ALL = '2.10-2.15';
+const ALL = '2.10-2.16';
 const perProject = ['project'] as const;
 const perRepository = ['project', 'repository'] as const;
 /** Harbor's built-in exporter names the project `project_name`. */
@@ -243,7 +243,9 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       name: 'harbor_repository_pushes',
       kind: 'counter',
       unit: '{push}',
-      help: 'Artifact pushes recorded in the audit log (audit_log, and audit_log_ext from 2.13); purged rows no longer count.',
+      help: "Artifact pushes recorded in the audit log (audit_log, and audit_log_ext from 2.13), counted while the exporter runs: rows Harbor's audit log purge deletes stay counted; a restart of the exporter starts anew from the rows left (a counter reset, with its start time).",
+      harborSource:
+        "pushes are audit rows with operation 'create' and resource_type 'artifact' (src/controller/event/handler/auditlog/auditlog.go); the purge job deletes old rows (src/jobservice/job/impl/purge/purge.go)",
       attributes: perRepository,
       compat: [{ set: 'seed', name: 'harbor_repositories_push_total', kind: 'counter', ...seedRepository }],
     },
@@ -259,8 +261,11 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       kind: 'gauge',
       unit: '{artifact}',
       help:
-        "Artifacts in the repository, children of an image index included. Without a database it is Harbor's own " +
-        'count (artifact_count), which leaves out index children without a tag and accessories (signatures, SBOMs).',
+        'Every artifact row of the repository: children of an image index and accessories (signatures, SBOMs) ' +
+        "included; Harbor's artifact list shows fewer. Without a database it is the API's artifact_count, which " +
+        'leaves out index children without a tag and accessories.',
+      harborSource:
+        'artifact rows by repository_id; the API list filters them (src/pkg/artifact/dao/dao.go, base and accessory filters)',
       attributes: perRepository,
       // c4po published the artifact count of Harbor 2.x under this name (see docs/metrics.md).
       compat: [{ set: 'seed', name: 'harbor_repositories_tags_total', kind: 'gauge', ...c4poRepository }],
@@ -269,14 +274,18 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       name: 'harbor_repository_untagged_artifacts',
       kind: 'gauge',
       unit: '{artifact}',
-      help: 'Artifacts with no tag that no image index refers to: what garbage collection with "delete untagged" removes.',
+      help: 'Artifacts with no tag that no image index refers to and that are not an accessory (signature, SBOM) of another artifact: what garbage collection with "delete untagged" removes (accessories go with their subject).',
+      harborSource:
+        'src/pkg/artifact/dao/dao.go (untagged and accessory filters), src/jobservice/job/impl/gc/garbage_collection.go (deletedArt)',
       attributes: perRepository,
     },
     {
       name: 'harbor_repository_size_bytes',
       kind: 'gauge',
       unit: 'By',
-      help: "Sum of the repository's artifact sizes as Harbor shows them; layers shared by artifacts count once per artifact.",
+      help: "Sum of the sizes of the repository's artifacts that no image index refers to, as Harbor shows them: an index's size already holds its children's, so they are not counted again; accessories count with their own size; layers shared by artifacts count once per artifact.",
+      harborSource:
+        "src/controller/artifact/abstractor.go and manifest/index.go (an index's size is its manifest's plus its children's)",
       attributes: perRepository,
     },
     {
@@ -303,12 +312,65 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       attributes: [...perRepository, 'repository_id'],
     },
   ]),
+  ...database('reclaimable', [
+    {
+      name: 'harbor_project_untagged_artifacts',
+      kind: 'gauge',
+      unit: '{artifact}',
+      help: 'Untagged artifacts of the project that GC\'s "delete untagged" would remove: no tag, not a child of an index, not an accessory (those go with their parent or subject).',
+      harborSource:
+        'src/pkg/artifact/dao/dao.go (untagged and accessory filters), src/jobservice/job/impl/gc/garbage_collection.go',
+      attributes: perProject,
+    },
+    {
+      name: 'harbor_project_untagged_bytes',
+      kind: 'gauge',
+      unit: 'By',
+      help: "Bytes the project's quota would drop by if its untagged artifacts (with their children and accessories) were removed: each blob once, only blobs no other artifact of the project refers to. Registry storage drops only when GC then finds no project refers to the blob.",
+      harborSource:
+        "a project's quota usage is the sum of the sizes of its blobs in project_blob (src/pkg/quota/driver)",
+      attributes: perProject,
+    },
+    {
+      name: 'harbor_project_unpulled_artifacts',
+      kind: 'gauge',
+      unit: '{artifact}',
+      help: 'Artifacts of the project (an index with its children, an artifact with its accessories, counted once) neither pulled nor pushed for at least `days` days; never pulled counts from the push (--reclaimable.unpulled-days).',
+      harborSource:
+        'artifact.pull_time and push_time (pull_time is updated asynchronously, src/controller/event/handler/internal/artifact.go)',
+      attributes: ['project', 'days'],
+    },
+    {
+      name: 'harbor_project_unpulled_bytes',
+      kind: 'gauge',
+      unit: 'By',
+      help: "Bytes the project's quota would drop by if the artifacts not pulled for `days` days were removed: blobs only those artifacts (with their children and accessories) refer to, each once.",
+      attributes: ['project', 'days'],
+    },
+    {
+      name: 'harbor_storage_unreferenced_blobs',
+      kind: 'gauge',
+      unit: '{blob}',
+      help: 'Blobs no artifact refers to (foreign layers left out): what the next garbage collection deletes, once they are older than its time window (2 hours by default).',
+      harborSource: 'src/jobservice/job/impl/gc/garbage_collection.go (mark), src/pkg/blob/dao/dao.go',
+      attributes: [],
+    },
+    {
+      name: 'harbor_storage_unreferenced_blob_bytes',
+      kind: 'gauge',
+      unit: 'By',
+      help: 'Bytes of the blobs no artifact refers to: what the next garbage collection frees, once they are older than its time window.',
+      attributes: [],
+    },
+  ]),
   ...database('tags', [
     {
       name: 'harbor_tag_pulls',
       kind: 'counter',
       unit: '{pull}',
-      help: 'Pulls by tag from the audit log, for the top N tags of each repository (--tags.top); pulls of other tags, of deleted tags and by digest are summed under tag="__other__".',
+      help: 'Pulls by tag from the audit log, counted while the exporter runs (rows Harbor purges stay counted), for the top N tags of each repository (--tags.top); pulls of other tags, of deleted tags and by digest are summed under tag="__other__".',
+      harborSource:
+        "pulls are audit rows with operation 'pull' and resource_type 'artifact', resource 'project/repo:tag' or '...@digest' (src/controller/event/handler/auditlog/auditlog.go)",
       attributes: ['project', 'repository', 'tag'],
       compat: [
         {
@@ -321,6 +383,21 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       ],
     },
   ]),
+  ...database(
+    'audit-failures',
+    [
+      {
+        name: 'harbor_audit_failed_operations',
+        kind: 'counter',
+        unit: '{operation}',
+        help: 'Operations Harbor\'s audit log records as failed (audit_log_ext.op_result false), by operation and resource type; failed logins are operation="login", resource_type="user" (portal and API logins, when that audit event type is enabled; docker login is not recorded). Counted while the exporter runs: rows Harbor purges stay counted. No user names.',
+        harborSource:
+          'src/pkg/auditext/event/basic.go (op_result from the response code), src/pkg/auditext/event/login/login.go',
+        attributes: ['operation', 'resource_type'],
+      },
+    ],
+    '2.13-2.16',
+  ),
   ...database('jobs', [
     {
       name: 'harbor_job_last_execution_status',
@@ -377,6 +454,47 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       unit: '{manifest}',
       help: 'Manifests the last garbage collection deleted (dry runs left out).',
       attributes: [],
+    },
+  ]),
+  ...database('jobs', [
+    {
+      name: 'harbor_retention_last_run_status',
+      kind: 'gauge',
+      unit: '1',
+      help: "1 for the status of the retention policy's newest execution, 0 for the other statuses; policy_id is the policy's id in Harbor.",
+      harborSource:
+        "execution rows with vendor_type 'RETENTION' and vendor_id the policy id (src/controller/retention/controller.go)",
+      attributes: ['project', 'policy_id', 'status'],
+    },
+    {
+      name: 'harbor_retention_last_run_dry_run',
+      kind: 'gauge',
+      unit: '1',
+      help: "1 when the retention policy's newest execution was a dry run (it deleted nothing), else 0.",
+      attributes: ['project', 'policy_id'],
+    },
+    {
+      name: 'harbor_retention_last_run_start_timestamp_seconds',
+      kind: 'gauge',
+      unit: 's',
+      help: "When the retention policy's newest execution started (Unix time).",
+      attributes: ['project', 'policy_id'],
+    },
+    {
+      name: 'harbor_retention_last_run_artifacts',
+      kind: 'gauge',
+      unit: '{artifact}',
+      help: "Artifacts the retention policy's newest execution retained and deleted (outcome), summed over its tasks; a dry run's deleted are those it would delete. Tasks still running have recorded nothing yet.",
+      harborSource:
+        'each task records total and retained in task.extra_attrs (src/pkg/retention/callback.go)',
+      attributes: ['project', 'policy_id', 'outcome'],
+    },
+    {
+      name: 'harbor_retention_last_run_tasks',
+      kind: 'gauge',
+      unit: '{task}',
+      help: "Tasks (one per repository) of the retention policy's newest execution, by status.",
+      attributes: ['project', 'policy_id', 'status'],
     },
   ]),
   ...database('vulnerabilities', [

@@ -59,6 +59,8 @@ export interface MetricDefinition {
   collector: string;
   /** Harbor releases it was checked against, for the reference. */
   harborVersions?: string;
+  /** Where Harbor defines what the value means (a file of goharbor/harbor), for the reference. */
+  harborSource?: string;
   compat?: readonly CompatibilityName[];
   /**
    * The collector of another source that emits this metric when its own source is not configured (the API

@@ -1,6 +1,8 @@
+import { AuditFailuresCollector } from './database/audit-failures.js';
 import { databaseHealthCollector } from './database/database-health.js';
 import { jobsCollector } from './database/jobs.js';
 import { projectsCollector } from './database/projects.js';
+import { reclaimableCollector } from './database/reclaimable.js';
 import { RepositoriesCollector } from './database/repositories.js';
 import { repositoryInfoCollector } from './database/repository-info.js';
 import { robotsCollector } from './database/robots.js';
@@ -35,10 +37,12 @@ export const databaseCollectors: readonly Collector<never>[] = [
   new RepositoriesCollector(),
   new TagsCollector(),
   repositoryInfoCollector,
+  new AuditFailuresCollector(),
   jobsCollector,
   vulnerabilitiesCollector,
   robotsCollector,
   storageCollector,
+  reclaimableCollector,
   databaseHealthCollector,
 ];
 

@@ -76,6 +76,8 @@ export interface ExporterConfig {
   projectsInclude: readonly string[];
   projectsExclude: readonly string[];
   tagsTop: number;
+  /** Ages in days of the reclaimable collector's not-pulled buckets, ascending. */
+  unpulledDays: readonly number[];
   compat: ReadonlySet<CompatibilitySet>;
   otlp?: OtlpSettings;
   collectors: ReadonlyMap<string, boolean>;
@@ -185,6 +187,7 @@ export function buildConfig(parsed: ParsedInvocation): ExporterConfig {
     projectsInclude: get('projects.include'),
     projectsExclude: get('projects.exclude'),
     tagsTop: get('tags.top'),
+    unpulledDays: parseUnpulledDays(get('reclaimable.unpulled-days'), origin('reclaimable.unpulled-days')),
     compat: new Set(get('compat')),
     otlp: otlpEndpoint
       ? {
@@ -196,6 +199,31 @@ export function buildConfig(parsed: ParsedInvocation): ExporterConfig {
       : undefined,
     collectors: new Map([...parsed.collectors].map(([name, setting]) => [name, setting.value])),
   };
+}
+
+/** A bounded number of buckets keeps the series per project fixed. */
+const MAX_UNPULLED_BUCKETS = 5;
+
+function parseUnpulledDays(items: readonly string[], origin: string): number[] {
+  const days = items.map((item) => {
+    const value = Number(item);
+    if (!/^\d+$/.test(item) || value < 1 || value > 3650) {
+      throw new ConfigError(
+        'reclaimable.unpulled-days',
+        origin,
+        `"${item}" is not a whole number of days from 1 to 3650`,
+      );
+    }
+    return value;
+  });
+  if (days.length > MAX_UNPULLED_BUCKETS) {
+    throw new ConfigError(
+      'reclaimable.unpulled-days',
+      origin,
+      `at most ${MAX_UNPULLED_BUCKETS} ages, ${days.length} given`,
+    );
+  }
+  return [...new Set(days)].sort((a, b) => a - b);
 }
 
 /** A CA file must be readable at start-up and hold a PEM certificate, not fail at the first connection. */

@@ -310,6 +310,12 @@ const table = [
     help: 'Tags per repository with their own series in the tags collector; the rest are summed.',
   },
   {
+    key: 'reclaimable.unpulled-days',
+    type: 'list',
+    default: '30,90',
+    help: 'Ages in days (at most 5, comma-separated) for which the reclaimable collector counts artifacts not pulled for that long.',
+  },
+  {
     key: 'compat',
     type: 'list',
     default: '',

@@ -52,7 +52,8 @@ export async function startDemoEnvironment(
   await admin.end();
   const client = new pg.Client(server.clientConfig('registry'));
   await client.connect();
-  const summary = await seedSyntheticHarbor(client, { repositories: 120, seed: 7 });
+  // Ages (last pull, last push) count from today, so the not-pulled buckets show what they mean.
+  const summary = await seedSyntheticHarbor(client, { repositories: 120, seed: 7, now: new Date() });
   await client.end();
   const simulator = await HarborApiSimulator.start({ database: server.clientConfig('registry') });
   log.info('demo: synthetic Harbor ready', {

@@ -3,13 +3,22 @@
  * Column names, types and indexes follow Harbor's migrations; the conformance test checks them against the
  * catalogs of real Harbor releases.
  */
-export type HarborRelease = '2.10' | '2.13' | '2.15';
+/** 2.16 is goharbor/harbor's main branch at migration 0190 (in development). */
+export type HarborRelease = '2.10' | '2.13' | '2.15' | '2.16';
 
-export const schemaVersionOf: Record<HarborRelease, number> = { '2.10': 130, '2.13': 160, '2.15': 180 };
+export const schemaVersionOf: Record<HarborRelease, number> = {
+  '2.10': 130,
+  '2.13': 160,
+  '2.15': 180,
+  '2.16': 190,
+};
 
 export function harborSchemaSql(release: HarborRelease = '2.15'): string {
   const atLeast213 = release !== '2.10';
-  const atLeast215 = release === '2.15';
+  const atLeast215 = release === '2.15' || release === '2.16';
+  // 0190 widened robot ids, task revisions and registry access keys, and records where an accessory came from.
+  const atLeast216 = release === '2.16';
+  const robotId = atLeast216 ? 'BIGSERIAL' : 'SERIAL';
   return `
 CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL);
 INSERT INTO schema_migrations VALUES (${schemaVersionOf[release]}, false);
@@ -49,6 +58,10 @@ CREATE TABLE artifact_reference (id SERIAL PRIMARY KEY, parent_id integer NOT NU
   child_id integer NOT NULL REFERENCES artifact(id), child_digest varchar(255) NOT NULL, platform varchar(255),
   urls varchar(1024), annotations jsonb, UNIQUE (parent_id, child_id));
 CREATE INDEX idx_artifact_reference_child_id ON artifact_reference (child_id);
+CREATE TABLE artifact_accessory (id SERIAL PRIMARY KEY, artifact_id bigint REFERENCES artifact(id), subject_artifact_id bigint,
+  type varchar(256), size bigint, digest varchar(1024), creation_time timestamp DEFAULT CURRENT_TIMESTAMP,
+  subject_artifact_digest varchar(1024), subject_artifact_repo varchar(1024)${atLeast216 ? ", source varchar(50) DEFAULT 'local'" : ''}, UNIQUE (artifact_id, subject_artifact_digest));
+CREATE INDEX idx_artifact_accessory_subject_artifact_id ON artifact_accessory (subject_artifact_id);
 
 CREATE TABLE blob (id SERIAL PRIMARY KEY, digest varchar(255) NOT NULL UNIQUE, content_type varchar(1024) NOT NULL,
   size bigint NOT NULL, creation_time timestamp DEFAULT CURRENT_TIMESTAMP, update_time timestamp DEFAULT CURRENT_TIMESTAMP,
@@ -91,17 +104,19 @@ CREATE TABLE execution (id SERIAL PRIMARY KEY, vendor_type varchar(64) NOT NULL,
 CREATE INDEX idx_execution_start_time ON execution (start_time);
 CREATE INDEX idx_execution_vendor_type_vendor_id ON execution (vendor_type, vendor_id);
 CREATE TABLE task (id SERIAL PRIMARY KEY, execution_id integer NOT NULL REFERENCES execution(id), job_id varchar(64),
-  status varchar(16) NOT NULL, status_code integer NOT NULL, status_revision integer, status_message text,
+  status varchar(16) NOT NULL, status_code integer NOT NULL, status_revision ${atLeast216 ? 'bigint' : 'integer'}, status_message text,
   run_count integer, extra_attrs json, creation_time timestamp DEFAULT CURRENT_TIMESTAMP, start_time timestamp,
   update_time timestamp, end_time timestamp, vendor_type varchar(64) NOT NULL);
 CREATE INDEX task_execution_id_idx ON task (execution_id);
 CREATE INDEX idx_task_job_id ON task (job_id);
 CREATE INDEX idx_task_extra_attrs_report_uuids ON task USING gin (((extra_attrs::jsonb) -> 'report_uuids'));
 
-CREATE TABLE robot (id SERIAL PRIMARY KEY, name varchar(255), description varchar(1024), project_id integer,
+CREATE TABLE retention_policy (id SERIAL PRIMARY KEY, scope_level varchar(20), scope_reference integer,
+  trigger_kind varchar(20), data text, create_time timestamp, update_time timestamp);
+CREATE TABLE robot (id ${robotId} PRIMARY KEY, name varchar(255), description varchar(1024), project_id integer,
   expiresat bigint, disabled boolean NOT NULL DEFAULT false, creation_time timestamp DEFAULT CURRENT_TIMESTAMP,
   update_time timestamp DEFAULT CURRENT_TIMESTAMP, visible boolean NOT NULL DEFAULT true, secret varchar(2048), salt varchar(64),
-  duration integer${atLeast213 ? ', creator_ref integer DEFAULT 0, creator_type varchar(255)' : ''}, UNIQUE (name, project_id));
+  duration integer${atLeast213 ? `, creator_ref ${atLeast216 ? 'bigint' : 'integer'} DEFAULT 0, creator_type varchar(255)` : ''}, UNIQUE (name, project_id));
 CREATE TABLE scan_report (id SERIAL PRIMARY KEY, uuid varchar(64) NOT NULL UNIQUE, digest varchar(256) NOT NULL,
   registration_uuid varchar(64) NOT NULL, mime_type varchar(256) NOT NULL, report json, critical_cnt bigint,
   high_cnt bigint, medium_cnt bigint, low_cnt bigint, none_cnt bigint, unknown_cnt bigint, fixable_cnt bigint,
@@ -115,7 +130,7 @@ CREATE TABLE system_artifact (id SERIAL PRIMARY KEY, repository varchar(256) NOT
   size bigint NOT NULL DEFAULT 0, vendor varchar(255) NOT NULL DEFAULT '', type varchar(255) NOT NULL DEFAULT '',
   create_time timestamp DEFAULT CURRENT_TIMESTAMP, extra_attrs text NOT NULL DEFAULT '', UNIQUE (repository, digest, vendor));
 
-CREATE TABLE registry (id SERIAL PRIMARY KEY, name varchar(64) UNIQUE, url varchar(256), access_key varchar(255),
+CREATE TABLE registry (id SERIAL PRIMARY KEY, name varchar(64) UNIQUE, url varchar(256), access_key varchar(${atLeast216 ? 4096 : 255}),
   access_secret varchar(4096), insecure boolean NOT NULL DEFAULT false, creation_time timestamp DEFAULT CURRENT_TIMESTAMP,
   update_time timestamp DEFAULT CURRENT_TIMESTAMP, credential_type varchar(16), type varchar(32), description text,
   health varchar(16)${atLeast215 ? ', ca_certificate text' : ''});

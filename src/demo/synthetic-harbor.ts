@@ -32,15 +32,12 @@ export interface SyntheticHarborSummary {
 }
 
 const DAY = 86_400_000;
-const JOB_KINDS = [
-  'GARBAGE_COLLECTION',
-  'RETENTION',
-  'SCAN_ALL',
-  'PURGE_AUDIT_LOG',
-  'SYSTEM_ARTIFACT_CLEANUP',
-] as const;
+const JOB_KINDS = ['GARBAGE_COLLECTION', 'SCAN_ALL', 'PURGE_AUDIT_LOG', 'SYSTEM_ARTIFACT_CLEANUP'] as const;
 const STATUSES = ['Success', 'Success', 'Success', 'Error', 'Stopped', 'Running'] as const;
 const LAYER_TYPE = 'application/vnd.oci.image.layer.v1.tar+gzip';
+const MANIFEST_TYPE = 'application/vnd.oci.image.manifest.v1+json';
+const INDEX_TYPE = 'application/vnd.oci.image.index.v1+json';
+const IMAGE_CONFIG_TYPE = 'application/vnd.oci.image.config.v1+json';
 /** Windows base layers that registries do not store; Harbor's statistics and quotas leave them out. */
 const FOREIGN_LAYER_TYPE = 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip';
 const VULNERABILITY_REPORT = 'application/vnd.security.vulnerability.report; version=1.1';
@@ -132,6 +129,7 @@ export async function seedSyntheticHarbor(
   const projectBlobs = new Set<string>();
   const artifactBlobs: unknown[][] = [];
   const references: unknown[][] = [];
+  const accessories: unknown[][] = [];
   const scanReports: unknown[][] = [];
   const auditRows: {
     projectId: number;
@@ -142,10 +140,14 @@ export async function seedSyntheticHarbor(
   }[] = [];
   const repositoryTags: string[] = [];
   const repositoryDigests: string[] = [];
+  /** The repository's image artifacts, for indexes and accessories that refer to them. */
+  const repositoryImages: { id: number; digest: string; size: number }[] = [];
+  /** Children of an index: Harbor pushes them by digest, without tags. */
+  const indexChildren = new Set<number>();
   const sharedLayers: { id: number; digest: string; size: number }[] = [];
   let blobId = 0;
-  const newBlob = (size: number, contentType = LAYER_TYPE) => {
-    const blob = { id: ++blobId, digest: `sha256:${random.hex(64)}`, size };
+  const newBlob = (size: number, contentType = LAYER_TYPE, digest = `sha256:${random.hex(64)}`) => {
+    const blob = { id: ++blobId, digest, size };
     blobs.push([blob.id, blob.digest, contentType, blob.size]);
     return blob;
   };
@@ -168,11 +170,13 @@ export async function seedSyntheticHarbor(
       const layers = [random.pick(sharedLayers), newBlob(random.int(1, 50) * 100_000)];
       if (random.chance(0.03)) layers.push(newBlob(random.int(1, 9) * 10_000_000, FOREIGN_LAYER_TYPE));
       const config = newBlob(random.int(1, 20) * 100);
-      let size = config.size;
-      for (const layer of [config, ...layers]) {
+      // Harbor keeps the manifest as a blob of its own, linked to its artifact like the layers.
+      const manifest = newBlob(random.int(400, 2000), MANIFEST_TYPE, digest);
+      let size = config.size + manifest.size;
+      for (const layer of [manifest, config, ...layers]) {
         projectBlobs.add(`${project.id}:${layer.id}`);
         artifactBlobs.push([digest, layer.digest]);
-        if (layer !== config) size += layer.size;
+        if (layer !== config && layer !== manifest) size += layer.size;
       }
       artifacts.push([
         id,
@@ -183,13 +187,12 @@ export async function seedSyntheticHarbor(
         pulled,
         at(pushedAgo),
         repositoryId,
-        'application/vnd.oci.image.manifest.v1+json',
-        'application/vnd.oci.image.manifest.v1+json',
+        MANIFEST_TYPE,
+        MANIFEST_TYPE,
         size,
-        type === 'IMAGE'
-          ? 'application/vnd.oci.image.config.v1+json'
-          : 'application/vnd.cncf.helm.config.v1+json',
+        type === 'IMAGE' ? IMAGE_CONFIG_TYPE : 'application/vnd.cncf.helm.config.v1+json',
       ]);
+      if (type === 'IMAGE') repositoryImages.push({ id, digest, size });
       // The newest artifact always has a tag; older ones sometimes none (untagged).
       const tagCount = n === 0 ? random.int(1, maxTags) : random.int(0, maxTags);
       for (let t = 0; t < tagCount; t++) {
@@ -230,10 +233,84 @@ export async function seedSyntheticHarbor(
         ]);
       }
     }
-    // A multi-arch index on some repositories: its children are artifacts without tags.
-    if (random.chance(0.1) && artifactCount >= 2) {
-      references.push([artifactId, artifactId - 1, `sha256:${random.hex(64)}`, 'linux/arm64']);
+    // A multi-arch index on some repositories, stored as Harbor stores it: its children are the repository's
+    // last two images, pushed by digest (no tags), and its size is its manifest's plus its children's sizes.
+    if (random.chance(0.1) && repositoryImages.length >= 2) {
+      const children = repositoryImages.slice(-2);
+      const manifest = newBlob(random.int(300, 900), INDEX_TYPE);
+      const index = {
+        id: ++artifactId,
+        digest: manifest.digest,
+        size: manifest.size + children.reduce((sum, child) => sum + child.size, 0),
+      };
+      projectBlobs.add(`${project.id}:${manifest.id}`);
+      artifactBlobs.push([index.digest, manifest.digest]);
+      const pushedAgo = random.int(1, 300) * DAY;
+      artifacts.push([
+        index.id,
+        project.id,
+        name,
+        index.digest,
+        'IMAGE',
+        null,
+        at(pushedAgo),
+        repositoryId,
+        INDEX_TYPE,
+        INDEX_TYPE,
+        index.size,
+        null,
+      ]);
+      if (random.chance(0.7)) tags.push([++tagId, repositoryId, index.id, 'multiarch', at(pushedAgo), null]);
+      for (const [position, child] of children.entries()) {
+        indexChildren.add(child.id);
+        // The children's manifests are the index's references: Harbor links them to it in artifact_blob.
+        artifactBlobs.push([index.digest, child.digest]);
+        references.push([index.id, child.id, child.digest, position === 0 ? 'linux/amd64' : 'linux/arm64']);
+      }
     }
+    // Cosign signatures of some images: untagged artifacts of the same repository, linked to their subject in
+    // artifact_accessory. GC's "delete untagged" leaves them to their subject.
+    for (const subject of repositoryImages) {
+      if (!random.chance(0.15)) continue;
+      const layer = newBlob(random.int(200, 400), 'application/vnd.dev.cosign.simplesigning.v1+json');
+      const config = newBlob(random.int(200, 300), IMAGE_CONFIG_TYPE);
+      const manifest = newBlob(random.int(400, 900), MANIFEST_TYPE);
+      const signature = {
+        id: ++artifactId,
+        digest: manifest.digest,
+        size: layer.size + config.size + manifest.size,
+      };
+      for (const blob of [manifest, layer, config]) {
+        projectBlobs.add(`${project.id}:${blob.id}`);
+        artifactBlobs.push([signature.digest, blob.digest]);
+      }
+      artifacts.push([
+        signature.id,
+        project.id,
+        name,
+        signature.digest,
+        'IMAGE',
+        null,
+        at(random.int(1, 300) * DAY),
+        repositoryId,
+        MANIFEST_TYPE,
+        MANIFEST_TYPE,
+        signature.size,
+        IMAGE_CONFIG_TYPE,
+      ]);
+      accessories.push([
+        signature.id,
+        subject.id,
+        'signature.cosign',
+        signature.size,
+        signature.digest,
+        subject.digest,
+        name,
+      ]);
+    }
+    repositoryImages.length = 0;
+    // Layers of a deleted artifact: still linked to the project until GC removes them.
+    if (random.chance(0.1)) projectBlobs.add(`${project.id}:${newBlob(random.int(1, 30) * 100_000).id}`);
     // Pulls name a tag of the repository, sometimes a digest; a few rows are about other resources.
     const events = random.int(0, auditPerRepository * 2);
     for (let event = 0; event < events; event++) {
@@ -257,6 +334,7 @@ export async function seedSyntheticHarbor(
   // Within a repository, tag names are unique: drop duplicates the random names produced.
   const seenTags = new Set<string>();
   const uniqueTags = tags.filter((tag) => {
+    if (indexChildren.has(tag[2] as number)) return false;
     const key = `${tag[1]}:${tag[3]}`;
     if (seenTags.has(key)) return false;
     seenTags.add(key);
@@ -318,6 +396,20 @@ export async function seedSyntheticHarbor(
       { name: 'platform', type: 'text' },
     ],
     references,
+  );
+  await bulkInsert(
+    client,
+    'artifact_accessory',
+    [
+      { name: 'artifact_id', type: 'bigint' },
+      { name: 'subject_artifact_id', type: 'bigint' },
+      { name: 'type', type: 'text' },
+      { name: 'size', type: 'bigint' },
+      { name: 'digest', type: 'text' },
+      { name: 'subject_artifact_digest', type: 'text' },
+      { name: 'subject_artifact_repo', type: 'text' },
+    ],
+    accessories,
   );
   await bulkInsert(
     client,
@@ -413,13 +505,56 @@ export async function seedSyntheticHarbor(
     }),
   );
   await bulkInsert(client, 'audit_log', auditColumns, auditRows.slice(0, split).map(toRow));
-  if (hasExt) await bulkInsert(client, 'audit_log_ext', auditColumns, auditRows.slice(split).map(toRow));
+  if (hasExt) {
+    await bulkInsert(client, 'audit_log_ext', auditColumns, auditRows.slice(split).map(toRow));
+    // Events Harbor recorded as failed (op_result false): portal logins with a wrong password, and a few
+    // refused operations on other resources.
+    const failures: unknown[][] = [];
+    const failedCount = Math.max(3, Math.ceil(repositoryCount / 10));
+    for (let index = 0; index < failedCount; index++) {
+      const login = index % 3 !== 2;
+      const user = `user-${random.int(1, 20)}`;
+      const [operation, resourceType, resource] = login
+        ? ['login', 'user', user]
+        : random.pick([
+            ['delete', 'repository', `${live[0]!.name}/service`],
+            ['create', 'robot', 'robot$ci'],
+            ['update', 'project', live[0]!.name],
+          ]);
+      failures.push([
+        login ? 0 : live[0]!.id,
+        operation,
+        resourceType,
+        resource,
+        user,
+        false,
+        new Date(now - random.int(0, 30) * DAY - random.int(0, DAY)).toISOString(),
+      ]);
+    }
+    await bulkInsert(
+      client,
+      'audit_log_ext',
+      ['project_id', 'operation', 'resource_type', 'resource', 'username', 'op_result', 'op_time'].map(
+        (name, index) => ({
+          name,
+          type: ['int', 'text', 'text', 'text', 'text', 'bool', 'timestamp'][index]!,
+        }),
+      ),
+      failures,
+    );
+  }
 
   // Job executions and their tasks.
   const executions: unknown[][] = [];
   const tasks: unknown[][] = [];
   let executionId = 0;
-  const addExecution = (kind: string, vendorId: number, extra: object | null, ageMs: number) => {
+  const addExecution = (
+    kind: string,
+    vendorId: number,
+    extra: object | null,
+    ageMs: number,
+    taskExtra: () => object | null = () => null,
+  ) => {
     const id = ++executionId;
     const status = random.pick(STATUSES);
     const start = now - ageMs;
@@ -436,7 +571,15 @@ export async function seedSyntheticHarbor(
     ]);
     const taskCount = random.int(1, 4);
     for (let task = 0; task < taskCount; task++) {
-      tasks.push([id, `job-${id}-${task}`, task === 0 ? status : random.pick(STATUSES), 0, kind]);
+      const extra = taskExtra();
+      tasks.push([
+        id,
+        `job-${id}-${task}`,
+        task === 0 ? status : random.pick(STATUSES),
+        0,
+        kind,
+        extra ? JSON.stringify(extra) : null,
+      ]);
     }
   };
   // The newest GC is a dry run: it reports what it would free, which is not what the last GC freed.
@@ -456,6 +599,26 @@ export async function seedSyntheticHarbor(
             }
           : null,
         (5 - run) * DAY + random.int(0, 3600_000),
+      );
+    }
+  }
+  // Tag retention policies of a few projects (vendor_id is the policy); each task, one per repository, records
+  // how many artifacts it looked at and how many it kept. The newest run of the last policy is a dry run.
+  const retentionPolicies = live.slice(0, Math.min(3, live.length)).map((project, index) => ({
+    id: index + 1,
+    project,
+  }));
+  for (const policy of retentionPolicies) {
+    for (let run = 0; run < 3; run++) {
+      addExecution(
+        'RETENTION',
+        policy.id,
+        { dry_run: run === 2 && policy.id === retentionPolicies.length, operator: 'admin' },
+        (3 - run) * DAY + random.int(0, 3600_000),
+        () => {
+          const total = random.int(0, 40);
+          return { repository: `${policy.project.name}/service`, total, retained: random.int(0, total) };
+        },
       );
     }
   }
@@ -512,11 +675,20 @@ export async function seedSyntheticHarbor(
   await bulkInsert(
     client,
     'task',
-    ['execution_id', 'job_id', 'status', 'status_code', 'vendor_type'].map((name, index) => ({
+    ['execution_id', 'job_id', 'status', 'status_code', 'vendor_type', 'extra_attrs'].map((name, index) => ({
       name,
-      type: index === 0 || index === 3 ? 'int' : 'text',
+      type: index === 0 || index === 3 ? 'int' : index === 5 ? 'json' : 'text',
     })),
     tasks,
+  );
+  await bulkInsert(
+    client,
+    'retention_policy',
+    ['id', 'scope_level', 'scope_reference', 'trigger_kind', 'data'].map((name, index) => ({
+      name,
+      type: index === 0 || index === 2 ? 'int' : 'text',
+    })),
+    retentionPolicies.map((policy) => [policy.id, 'project', policy.project.id, 'Schedule', '{"rules":[]}']),
   );
 
   // Robots: system (project 0) and project robots; some never expire (-1), some expired, some disabled.
@@ -574,7 +746,7 @@ export async function seedSyntheticHarbor(
   // Serial columns were given explicit ids: move their sequences past them, as Harbor's would be.
   await client.query(`
     DO $$ DECLARE t text; BEGIN
-      FOREACH t IN ARRAY ARRAY['project:project_id','repository:repository_id','artifact:id','tag:id','blob:id','execution:id','robot:id','registry:id','replication_policy:id'] LOOP
+      FOREACH t IN ARRAY ARRAY['project:project_id','repository:repository_id','artifact:id','tag:id','blob:id','execution:id','robot:id','registry:id','replication_policy:id','retention_policy:id'] LOOP
         EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, %L), (SELECT coalesce(max(%I), 0) + 1 FROM %I), false)',
           split_part(t, ':', 1), split_part(t, ':', 2), split_part(t, ':', 2), split_part(t, ':', 1));
       END LOOP; END $$`);

@@ -58,7 +58,8 @@ describe('--print-config', () => {
         case 'enum':
           return spec.choices?.find((choice) => choice !== spec.default);
         case 'list':
-          return spec.choices ? spec.choices.join(',') : 'team-*,infra';
+          if (spec.choices) return spec.choices.join(',');
+          return spec.key === 'reclaimable.unpulled-days' ? '7,45' : 'team-*,infra';
         default:
           return undefined;
       }

@@ -31,6 +31,7 @@ const releases: Array<[HarborRelease, string]> = [
   ['2.10', 'harbor-v2.10.3.json'],
   ['2.13', 'harbor-v2.13.5.json'],
   ['2.15', 'harbor-v2.15.2.json'],
+  ['2.16', 'harbor-main-2.16-dev.json'],
 ];
 const skip = existsSync(schemaDir)
   ? false

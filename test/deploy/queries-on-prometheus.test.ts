@@ -58,6 +58,7 @@ describe('dashboard and alert queries on a real Prometheus scraping the exporter
         ...harbor.exporterFlags(),
         `--storage.local-path=${storage}`,
         '--collector.tags',
+        '--collector.reclaimable',
         '--refresh.interval=1h',
       ]),
     );

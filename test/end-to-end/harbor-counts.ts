@@ -53,6 +53,10 @@ export async function deleteProject(client: pg.ClientBase, name: string): Promis
     'DELETE FROM artifact_reference WHERE parent_id IN (SELECT id FROM artifact WHERE project_id = $1) OR child_id IN (SELECT id FROM artifact WHERE project_id = $1)',
     [id],
   );
+  await client.query(
+    'DELETE FROM artifact_accessory WHERE artifact_id IN (SELECT id FROM artifact WHERE project_id = $1) OR subject_artifact_id IN (SELECT id FROM artifact WHERE project_id = $1)',
+    [id],
+  );
   await client.query('DELETE FROM artifact WHERE project_id = $1', [id]);
   await client.query('DELETE FROM repository WHERE project_id = $1', [id]);
   await client.query(
@@ -73,6 +77,10 @@ export async function deleteOneRepository(client: pg.ClientBase, project: string
   await client.query('DELETE FROM tag WHERE repository_id = $1', [repository.repository_id]);
   await client.query(
     'DELETE FROM artifact_reference WHERE parent_id IN (SELECT id FROM artifact WHERE repository_id = $1) OR child_id IN (SELECT id FROM artifact WHERE repository_id = $1)',
+    [repository.repository_id],
+  );
+  await client.query(
+    'DELETE FROM artifact_accessory WHERE artifact_id IN (SELECT id FROM artifact WHERE repository_id = $1) OR subject_artifact_id IN (SELECT id FROM artifact WHERE repository_id = $1)',
     [repository.repository_id],
   );
   await client.query('DELETE FROM artifact WHERE repository_id = $1', [repository.repository_id]);

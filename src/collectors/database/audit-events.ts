@@ -3,14 +3,23 @@ import type { HarborDatabase } from '../../sources/postgres/database-source.js';
 /** Harbor < 2.13 writes audit events to audit_log; from 2.13 new events go to audit_log_ext. */
 export type AuditTable = 'audit_log' | 'audit_log_ext';
 
-export interface AuditEventQuery {
-  /** Names the statements in errors and tests. */
-  name: string;
-  /** `create` is a push, `pull` a pull (resource_type 'artifact' for both). */
-  operation: 'create' | 'pull';
-  /** Count per tag as well as per repository; a pull by digest has the tag ''. */
-  byTag: boolean;
-}
+export type AuditEventQuery =
+  | {
+      /** Names the statements in errors and tests. */
+      name: string;
+      /** `create` is a push, `pull` a pull (resource_type 'artifact' for both). */
+      operation: 'create' | 'pull';
+      /** Count per tag as well as per repository; a pull by digest has the tag ''. */
+      byTag: boolean;
+    }
+  | {
+      name: string;
+      /**
+       * Operations that failed (op_result false), by operation and resource type, keyed by
+       * `auditKey(operation, resourceType)`. Only audit_log_ext records results (Harbor >= 2.13).
+       */
+      failed: true;
+    };
 
 /**
  * Events per repository and tag, keyed by `auditKey(repository, tag)`, or per repository keyed by its name when
@@ -43,35 +52,42 @@ const DATABASES_KEPT = 8;
 
 /**
  * One statement per refresh for all the tables read. For each table (numbered by `part`), a first row with
- * repository NULL describes it: its id range, which ids in the newest window are missing, which previously
+ * repository NULL describes it: its newest id, which ids in the newest window are missing, which previously
  * missing ids are now there, and which database this is. Its other rows are the events with an id above the last
- * one counted (or among the missing ones), by repository and tag; for table i those two are parameters 2i+1 and
- * 2i+2, the operation the last parameter. Artifact events name their resource 'project/repo:tag' or
- * 'project/repo@sha256:...'. Checked against Harbor 2.10.3, 2.13.5, 2.15.2.
+ * one counted (or among the missing ones), by repository and tag (failed operations: by operation and resource
+ * type, in the same columns); for table i those two are parameters 2i+1 and 2i+2, the operation the last
+ * parameter. Artifact events name their resource 'project/repo:tag' or 'project/repo@sha256:...'. Checked against Harbor 2.10.3, 2.13.5, 2.15.2, 2.16 (main).
  */
-export function auditEventsSql(tables: readonly AuditTable[], byTag: boolean): string {
+export function auditEventsSql(tables: readonly AuditTable[], query: AuditEventQuery): string {
+  const byTag = 'byTag' in query && query.byTag;
   const tag = byTag
     ? `CASE WHEN strpos(resource, '@') > 0 THEN '' ELSE split_part(resource, ':', 2) END`
     : `''`;
-  const operation = `$${tables.length * 2 + 1}`;
-  const bounds = tables.map(
-    (table, part) => `bounds${part} AS (SELECT min(id) AS min_id, max(id) AS max_id FROM ${table})`,
-  );
+  // Failed operations are grouped by operation and resource type, in the columns of repository and tag.
+  const [first, second, filter] =
+    'failed' in query
+      ? ['operation', 'resource_type', 'op_result = false']
+      : [
+          `split_part(split_part(resource, '@', 1), ':', 1)`,
+          tag,
+          `operation = $${tables.length * 2 + 1} AND resource_type = 'artifact'`,
+        ];
+  const bounds = tables.map((table, part) => `bounds${part} AS (SELECT max(id) AS max_id FROM ${table})`);
   const parts = tables.map((table, part) => {
     const lastId = `$${part * 2 + 1}::bigint`;
     const pending = `$${part * 2 + 2}::bigint[]`;
     return `
 SELECT ${part} AS part, NULL::text AS repository, NULL::text AS tag, NULL::float8 AS events,
-       b.min_id::float8 AS min_id, b.max_id::float8 AS max_id,
+       b.max_id::float8 AS max_id,
        concat_ws(':', inet_server_addr(), inet_server_port(), current_database(), '${table}'::regclass::oid) AS identity,
        ARRAY(SELECT g FROM generate_series(greatest(${lastId}, b.max_id - ${PENDING_WINDOW}) + 1, b.max_id) AS g
              WHERE NOT EXISTS (SELECT 1 FROM ${table} a WHERE a.id = g))::float8[] AS missing,
        ARRAY(SELECT id FROM ${table} WHERE id = ANY(${pending}))::float8[] AS found
 FROM bounds${part} b
 UNION ALL
-SELECT ${part}, split_part(split_part(resource, '@', 1), ':', 1), ${tag}, count(*)::float8, NULL, NULL, NULL, NULL, NULL
+SELECT ${part}, ${first}, ${second}, count(*)::float8, NULL, NULL, NULL, NULL
 FROM ${table}
-WHERE (id > ${lastId} OR id = ANY(${pending})) AND operation = ${operation} AND resource_type = 'artifact'
+WHERE (id > ${lastId} OR id = ANY(${pending})) AND ${filter}
 GROUP BY 2, 3`;
   });
   return `
@@ -83,7 +99,6 @@ interface AuditRow {
   repository: string | null;
   tag: string | null;
   events: number | null;
-  min_id: number | null;
   max_id: number | null;
   identity: string | null;
   missing: number[] | null;
@@ -92,7 +107,6 @@ interface AuditRow {
 
 interface TableAnswer {
   identity: string;
-  minId: number | null;
   maxId: number | null;
   missing: number[];
   found: number[];
@@ -103,8 +117,6 @@ interface TableState {
   identity: string;
   /** Highest id counted. */
   lastId: number;
-  /** Lowest id at the last full count: when it rises, old rows were purged. */
-  minId: number | null;
   counts: Map<string, number>;
   /** Ids below lastId not visible yet, with when they were first missed. */
   pending: Map<number, number>;
@@ -112,9 +124,10 @@ interface TableState {
 
 /**
  * Counts audit events incrementally: all rows once, then on each refresh only rows with a higher id than the last
- * one counted, separately for each audit table. When old rows disappear (Harbor's audit log purge, a restored or
- * truncated table) the table is counted again in full, so the values follow the table: a drop is a counter reset,
- * never a negative or a double count. Ids whose rows were not yet committed when passed are read again later.
+ * one counted, separately for each audit table. A row once counted stays counted: when Harbor deletes old rows
+ * (its audit log purge job) the counts do not go down, and the next event adds exactly one. Only a new process
+ * (or another database) starts from a full count. Ids whose rows were not yet committed when passed are read
+ * again later.
  */
 export class AuditEventCounter {
   private readonly states = new Map<string, TableState>();
@@ -127,11 +140,18 @@ export class AuditEventCounter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Events in the tables this Harbor release writes, summed; one statement (two after a purge). */
+  /** Events in the tables this Harbor release writes, summed; one statement (two after a change of database). */
   count(client: HarborDatabase): Promise<AuditCounts> {
-    const tables: AuditTable[] = client.schema.hasAuditLogExt
-      ? ['audit_log', 'audit_log_ext']
-      : ['audit_log'];
+    const tables: AuditTable[] =
+      'failed' in this.query
+        ? client.schema.hasAuditLogExt
+          ? ['audit_log_ext']
+          : []
+        : client.schema.hasAuditLogExt
+          ? ['audit_log', 'audit_log_ext']
+          : ['audit_log'];
+    // Before 2.13 Harbor records no results: nothing to count, no statement.
+    if (tables.length === 0) return Promise.resolve(new Map());
     // Refreshes of one counter run one after another, so two exporters in one process cannot interleave. When
     // none is running, the statement is asked for at once: a refresh hands out connections in the order asked.
     const counting = async () => {
@@ -158,7 +178,7 @@ export class AuditEventCounter {
     return run;
   }
 
-  /** The table's next state from its answer, read again alone if it is another database or shrank. */
+  /** The table's next state from its answer, read again alone if it is another database than last time. */
   private async settle(
     client: HarborDatabase,
     table: AuditTable,
@@ -172,9 +192,11 @@ export class AuditEventCounter {
       state = this.states.get(answer.identity);
       answer = (await this.read(client, [table], [state]))[0]!;
     }
-    if (state && shrank(state, answer)) {
-      state = undefined;
-      answer = (await this.read(client, [table], [undefined]))[0]!;
+    if (state && answer.maxId !== null && answer.maxId < state.lastId) {
+      // Ids went back (the table was restored or recreated): rows up to its newest id count as counted already,
+      // so that the counts never go down; counting goes on from there.
+      state.lastId = answer.maxId;
+      state.pending.clear();
     }
     const next = state ? this.advance(state, answer) : this.fullCount(answer);
     this.remember(table, next);
@@ -191,24 +213,25 @@ export class AuditEventCounter {
       const state = states[index];
       return [state?.lastId ?? 0, state ? [...state.pending.keys()] : []];
     });
-    const rows = await client.query<AuditRow>(name, auditEventsSql(tables, this.query.byTag), [
+    const rows = await client.query<AuditRow>(name, auditEventsSql(tables, this.query), [
       ...params,
-      this.query.operation,
+      ...('operation' in this.query ? [this.query.operation] : []),
     ]);
+    const byTag = 'byTag' in this.query && this.query.byTag;
+    const failed = 'failed' in this.query;
     return tables.map((table, part) => {
       const mine = rows.filter((row) => row.part === part);
       const head = mine.find((row) => row.identity !== null);
       if (!head) throw new Error(`${this.query.name} (${table}): no summary row`);
       return {
         identity: head.identity!,
-        minId: head.min_id,
         maxId: head.max_id,
         missing: head.missing ?? [],
         found: head.found ?? [],
         events: mine
           .filter((row) => row.identity === null && row.repository !== null)
           .map((row) => ({
-            key: this.query.byTag ? auditKey(row.repository!, row.tag ?? '') : row.repository!,
+            key: byTag || failed ? auditKey(row.repository!, row.tag ?? '') : row.repository!,
             events: row.events ?? 0,
           })),
       };
@@ -219,7 +242,6 @@ export class AuditEventCounter {
     const state: TableState = {
       identity: answer.identity,
       lastId: answer.maxId ?? 0,
-      minId: answer.minId,
       counts: new Map(),
       pending: new Map(),
     };
@@ -235,7 +257,6 @@ export class AuditEventCounter {
       if (now - since > PENDING_TTL_MS || state.pending.size > PENDING_MAX) state.pending.delete(id);
     }
     if (!full && answer.maxId !== null) state.lastId = Math.max(state.lastId, answer.maxId);
-    state.minId ??= answer.minId;
     return state;
   }
 
@@ -261,11 +282,4 @@ function summed(counts: readonly ReadonlyMap<string, number>[]): AuditCounts {
     },
     keys: () => new Set(counts.flatMap((table) => [...table.keys()])),
   };
-}
-
-/** Rows at or below the last counted id are gone: purged from the start, or the table was emptied or restored. */
-function shrank(state: TableState, answer: TableAnswer): boolean {
-  if (answer.maxId === null) return state.lastId > 0;
-  if (answer.maxId < state.lastId) return true;
-  return state.minId !== null && (answer.minId === null || answer.minId > state.minId);
 }

@@ -9,7 +9,7 @@ export const FOREIGN_LAYER_TYPE = 'application/vnd.docker.image.rootfs.foreign.d
  * project_metadata row named 'public'; storage is SUM(blob.size) over project_blob, what Harbor's quota counts;
  * quota.reference_id holds the project id as text and hard.storage is -1 for no limit; project_member.entity_type is 'u' for a
  * user, 'g' for a group.
- * Checked against Harbor 2.10.3, 2.13.5, 2.15.2.
+ * Checked against Harbor 2.10.3, 2.13.5, 2.15.2, 2.16 (main).
  */
 export const PROJECTS_SQL = `
 WITH repositories AS (SELECT project_id, count(*)::float8 AS repositories FROM repository GROUP BY project_id),

@@ -5,23 +5,30 @@ import { AuditEventCounter } from './audit-events.js';
 /**
  * One row per repository, from one pass over tag and one over artifact (hash joins, no per-row subqueries).
  * A tag belongs to an artifact of its own repository, so tags are summed through their artifacts.
- * Untagged: no tag row and not a child of an image index, which is what GC's "delete untagged" removes.
+ * - Untagged: no tag row, not a child of an image index and not an accessory (signature, SBOM, ... in
+ *   artifact_accessory): what GC's "delete untagged" removes (goharbor/harbor src/pkg/artifact/dao/dao.go, the
+ *   untagged and accessory filters; accessories go with their subject artifact).
+ * - Size: the artifacts no index refers to. Harbor adds its children's sizes into an index's own size
+ *   (src/controller/artifact/abstractor.go), so counting the children again would count them twice.
  * Timestamps are stored in UTC without a zone. Sums and epochs are computed as float8 from the start: a numeric
  * sum or extract() converted to float8 at the end costs the server a fifth of the statement, for the same values
- * (sizes are exact in float8 up to 2^53 bytes). Checked against Harbor 2.10.3, 2.13.5, 2.15.2.
+ * (sizes are exact in float8 up to 2^53 bytes). Checked against Harbor 2.10.3, 2.13.5, 2.15.2, 2.16 (main).
  */
 export const REPOSITORIES_SQL = `
 WITH tags AS (SELECT artifact_id, count(*)::float8 AS tags FROM tag GROUP BY artifact_id),
      children AS (SELECT DISTINCT child_id FROM artifact_reference),
+     accessories AS (SELECT DISTINCT artifact_id FROM artifact_accessory),
      artifacts AS (
        SELECT a.repository_id, count(*)::float8 AS artifacts, coalesce(sum(tags.tags), 0)::float8 AS tags,
-              count(*) FILTER (WHERE tags.artifact_id IS NULL AND children.child_id IS NULL)::float8 AS untagged,
-              coalesce(sum(a.size::float8), 0) AS size_bytes,
+              count(*) FILTER (WHERE tags.artifact_id IS NULL AND children.child_id IS NULL
+                                 AND accessories.artifact_id IS NULL)::float8 AS untagged,
+              coalesce(sum(a.size::float8) FILTER (WHERE children.child_id IS NULL), 0) AS size_bytes,
               date_part('epoch', max(a.push_time)) AS last_push,
               date_part('epoch', max(a.pull_time)) AS last_pull
        FROM artifact a
        LEFT JOIN tags ON tags.artifact_id = a.id
        LEFT JOIN children ON children.child_id = a.id
+       LEFT JOIN accessories ON accessories.artifact_id = a.id
        GROUP BY a.repository_id)
 SELECT r.name AS repository, p.name AS project, r.pull_count::float8 AS pulls,
        coalesce(artifacts.tags, 0) AS tags, coalesce(artifacts.artifacts, 0) AS artifacts,

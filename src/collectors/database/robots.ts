@@ -4,7 +4,7 @@ import type { Collector } from '../types.js';
 /**
  * Robot accounts Harbor shows (visible; scan jobs create hidden short-lived ones). project_id 0 is a system
  * robot; expiresat is Unix seconds, -1 (or 0) for never. Robots of deleted projects are left out.
- * Checked against Harbor 2.10.3, 2.13.5, 2.15.2.
+ * Checked against Harbor 2.10.3, 2.13.5, 2.15.2, 2.16 (main).
  */
 export const ROBOTS_SQL = `
 SELECT r.name AS robot, coalesce(p.name, '') AS project, r.expiresat::float8 AS expires_at,

@@ -5,7 +5,7 @@ import { FOREIGN_LAYER_TYPE } from './projects.js';
 /**
  * What Harbor's statistics report as total storage: every blob once (foreign layers left out, as
  * blob.SumBlobsSize does) plus the system artifacts Harbor stores itself (scan data exports).
- * Checked against Harbor 2.10.3, 2.13.5, 2.15.2.
+ * Checked against Harbor 2.10.3, 2.13.5, 2.15.2, 2.16 (main).
  */
 export const STORAGE_SQL = `
 SELECT count(*)::float8 AS blobs, coalesce(sum(size), 0)::float8 AS blob_bytes,

@@ -7,7 +7,7 @@ export const OTHER_TAGS = '__other__';
 
 /**
  * Which of the (repository, tag) pairs seen in the audit log still exist, with the repository's project; one
- * statement whatever the number of pairs (they travel as two arrays). Checked against Harbor 2.10.3, 2.13.5, 2.15.2.
+ * statement whatever the number of pairs (they travel as two arrays). Checked against Harbor 2.10.3, 2.13.5, 2.15.2, 2.16 (main).
  */
 export const EXISTING_TAGS_SQL = `
 SELECT c.repository, p.name AS project, c.tag, (t.id IS NOT NULL) AS tag_exists

@@ -99,4 +99,78 @@ forEachRelease('jobs collector', { repositories: 30, seed: 4 }, (context) => {
       0,
     );
   });
+  it("reports each retention policy's newest run: status, dry run, start, artifacts retained and deleted, tasks", async () => {
+    const points = await context.collect(jobsCollector);
+    const runs = await context.rows<{
+      id: number;
+      vendor_id: number;
+      status: string;
+      start_time: string;
+      extra_attrs: { dry_run?: boolean } | null;
+    }>(
+      `SELECT id, vendor_id, status, start_time::text, extra_attrs FROM execution WHERE vendor_type = 'RETENTION' ORDER BY id`,
+    );
+    const policies = await context.rows<{ id: number; project: string; deleted: boolean }>(
+      'SELECT rp.id, p.name AS project, p.deleted FROM retention_policy rp JOIN project p ON p.project_id = rp.scope_reference',
+    );
+    const tasks = await context.rows<{
+      execution_id: number;
+      status: string;
+      extra_attrs: { total?: number; retained?: number } | null;
+    }>('SELECT execution_id, status, extra_attrs FROM task');
+    const newest = new Map<number, (typeof runs)[number]>();
+    for (const run of runs) newest.set(run.vendor_id, run);
+    assert.ok(newest.size > 0, 'the fixture holds retention runs');
+    assert.ok(
+      [...newest.values()].some((run) => run.extra_attrs?.dry_run === true),
+      'one of them a dry run',
+    );
+    let published = 0;
+    for (const policy of policies) {
+      const run = newest.get(policy.id);
+      if (!run || policy.deleted) continue;
+      published++;
+      const attributes = { project: policy.project, policy_id: String(policy.id) };
+      const own = tasks.filter((task) => task.execution_id === run.id);
+      const total = own.reduce((sum, task) => sum + (task.extra_attrs?.total ?? 0), 0);
+      const retained = own.reduce((sum, task) => sum + (task.extra_attrs?.retained ?? 0), 0);
+      assert.ok(total > 0, 'tasks recorded what they looked at');
+      for (const status of EXECUTION_STATUSES) {
+        assert.equal(
+          pointValue(points, 'harbor_retention_last_run_status', {
+            ...attributes,
+            status: statusLabel(status),
+          }),
+          status === run.status ? 1 : 0,
+        );
+        assert.equal(
+          pointValue(points, 'harbor_retention_last_run_tasks', {
+            ...attributes,
+            status: statusLabel(status),
+          }),
+          own.filter((task) => task.status === status).length,
+        );
+      }
+      assert.equal(
+        pointValue(points, 'harbor_retention_last_run_dry_run', attributes),
+        run.extra_attrs?.dry_run ? 1 : 0,
+      );
+      assert.equal(
+        pointValue(points, 'harbor_retention_last_run_start_timestamp_seconds', attributes),
+        utcSeconds(run.start_time),
+      );
+      assert.equal(
+        pointValue(points, 'harbor_retention_last_run_artifacts', { ...attributes, outcome: 'retained' }),
+        retained,
+      );
+      assert.equal(
+        pointValue(points, 'harbor_retention_last_run_artifacts', { ...attributes, outcome: 'deleted' }),
+        total - retained,
+      );
+    }
+    assert.equal(
+      valuesBy(points, 'harbor_retention_last_run_dry_run', 'project', 'policy_id').size,
+      published,
+    );
+  });
 });

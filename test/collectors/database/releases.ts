@@ -14,7 +14,7 @@ import { collectOnce, pointArrays, testConfig } from '../../harness/exporter.js'
 import { createHarborDatabase, type HarborTestDatabase } from '../../harness/postgres.js';
 
 /** The Harbor releases whose schema the fixture reproduces; every collector is tested on each. */
-export const RELEASES: readonly HarborRelease[] = ['2.10', '2.13', '2.15'];
+export const RELEASES: readonly HarborRelease[] = ['2.10', '2.13', '2.15', '2.16'];
 
 export interface ReleaseContext {
   release: HarborRelease;

@@ -106,6 +106,41 @@ forEachRelease('tags collector', { repositories: 40, seed: 21, auditEventsPerRep
     assert.equal(statements.length, 2, statements.join(', '));
   });
 
+  it('keeps every count when old audit rows are purged, and the next pull adds exactly 1', async () => {
+    const flags = ['--tags.top=1000'];
+    const before = await context.collect(collector, flags);
+    const tables = context.release === '2.10' ? ['audit_log'] : ['audit_log', 'audit_log_ext'];
+    for (const table of tables) {
+      await context.db.admin.query(
+        `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} ORDER BY id LIMIT (SELECT count(*) / 2 FROM ${table}))`,
+      );
+    }
+    const { points, statements } = await context.trace(collector, flags);
+    const series = (all: ReadonlyMap<string, readonly Point[]>) =>
+      new Map(
+        (all.get('harbor_tag_pulls') ?? []).map((point) => [
+          `${point.attributes.repository}:${point.attributes.tag}`,
+          point.value,
+        ]),
+      );
+    assert.deepEqual(series(points), series(before));
+    assert.equal(statements.length, 2, statements.join(', '));
+
+    const pulled = (points.get('harbor_tag_pulls') ?? []).find(
+      (point) => point.attributes.tag !== OTHER_TAGS,
+    )!;
+    const { repository, tag } = pulled.attributes as { repository: string; tag: string };
+    const table = tables.at(-1)!;
+    await context.db.admin.query(
+      `INSERT INTO ${table} (project_id, operation, resource_type, resource, username) VALUES (1, 'pull', 'artifact', $1, 'ci')`,
+      [`${repository}:${tag}`],
+    );
+    const after = series(await context.collect(collector, flags));
+    const expected = series(points);
+    expected.set(`${repository}:${tag}`, pulled.value + 1);
+    assert.deepEqual(after, expected);
+  });
+
   it('moves the pulls of a deleted tag into the catch-all series', async () => {
     const flags = ['--tags.top=1000'];
     const points = await context.collect(collector, flags);
