@@ -43,6 +43,12 @@ export interface OtlpSettings {
   intervalMs: number;
   timeoutMs: number;
   headers: Record<string, string>;
+  /** http/protobuf when absent. */
+  protocol?: 'http/protobuf' | 'http/json' | 'grpc';
+  /** cumulative when absent. */
+  temporality?: 'cumulative' | 'delta';
+  /** Timeout of one request; `timeoutMs` when absent. */
+  requestTimeoutMs?: number;
 }
 
 /** The exporter's configuration after validation: typed values only. */
@@ -176,14 +182,23 @@ export function buildConfig(parsed: ParsedInvocation): ExporterConfig {
     projectsExclude: get<string[]>('projects.exclude') ?? [],
     tagsTop: get<number>('tags.top')!,
     compat: new Set(get<Array<'seed' | 'harbor'>>('compat') ?? []),
-    otlp: otlpEndpoint
-      ? {
-          endpoint: otlpEndpoint,
-          intervalMs: get<number>('otlp.interval')!,
-          timeoutMs: timeoutWithin('otlp.timeout', 'otlp.interval', get<number>('otlp.interval')!),
-          headers: parseHeaders(get<string>('otlp.headers') ?? '', origin('otlp.headers')),
-        }
-      : undefined,
+    otlp:
+      otlpEndpoint && !get<boolean>('otlp.disabled')
+        ? {
+            endpoint: otlpEndpoint,
+            intervalMs: get<number>('otlp.interval')!,
+            timeoutMs: timeoutWithin('otlp.timeout', 'otlp.interval', get<number>('otlp.interval')!),
+            headers: parseHeaders(get<string>('otlp.headers') ?? '', origin('otlp.headers')),
+            protocol: get<NonNullable<OtlpSettings['protocol']>>('otlp.protocol'),
+            // Every counter is observed (asynchronous), which lowmemory sends as cumulative.
+            temporality: get<string>('otlp.temporality') === 'delta' ? 'delta' : 'cumulative',
+            requestTimeoutMs: timeoutWithin(
+              'otlp.request-timeout',
+              'otlp.timeout',
+              timeoutWithin('otlp.timeout', 'otlp.interval', get<number>('otlp.interval')!),
+            ),
+          }
+        : undefined,
     collectors: new Map([...parsed.collectors].map(([name, setting]) => [name, setting.value])),
   };
 }

@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import type { RenderedMetrics } from '../telemetry/pipeline.js';
 
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -84,25 +83,17 @@ export class ExporterHttpServer {
       return;
     }
     const gzipOk = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+    const body = rendered.body(gzipOk);
     response.writeHead(200, {
       'content-type': PROMETHEUS_CONTENT_TYPE,
-      'content-length': gzipOk ? rendered.gzipBytes : rendered.plainBytes,
+      'content-length': body.bytes,
       'last-modified': new Date(rendered.renderedAtMs).toUTCString(),
       vary: 'Accept-Encoding',
       ...(gzipOk ? { 'content-encoding': 'gzip' } : {}),
     });
     if (request.method === 'HEAD') return void response.end();
-    if (gzipOk) {
-      response.cork();
-      for (const part of rendered.gzipParts) response.write(part);
-      response.end();
-      response.uncork();
-      return;
-    }
-    // Only the gzip is kept: the plain text (for people and curl) is decompressed as it is sent.
-    // Large output chunks: zlib's default of 16 KB made decompressing 25 MB three times slower.
-    const gunzip = createGunzip({ chunkSize: 256 * 1024 });
-    pipeline(Readable.from(rendered.gzipParts), gunzip, response).catch(() => response.destroy());
+    // The plain text is rendered as the client reads it: a client that stops reading stops the rendering.
+    pipeline(Readable.from(body.parts), response).catch(() => response.destroy());
   }
 
   private serveStatusPage(response: ServerResponse): void {
