@@ -20,6 +20,7 @@ const sourceTitles: Record<SourceName, string> = {
 /** Collectors that are not switches: they always run with their source. */
 const builtInCollectors: Record<string, string> = {
   exporter: 'The refresh engine itself; always on.',
+  runtime: 'The process and the Node.js runtime, read at each scrape and each OTLP push; always on.',
   source: "The source's own answer to each refresh; always on while the source is configured.",
 };
 

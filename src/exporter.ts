@@ -2,12 +2,14 @@ import type { AddressInfo } from 'node:net';
 import type { ExporterConfig } from './config/config.js';
 import type { Logger } from './log.js';
 import { ProjectFilter } from './refresh/project-filter.js';
-import { SnapshotBuilder } from './refresh/snapshot.js';
+import { otlpPushPoints, SnapshotBuilder } from './refresh/snapshot.js';
 import { SourceRunner } from './refresh/source-runner.js';
 import { adjustHeapGrowth } from './runtime/heap.js';
+import { ProcessMetrics } from './runtime/process-metrics.js';
 import { ExporterHttpServer } from './server/http-server.js';
 import type { SourceBinding } from './sources/bindings.js';
 import { TelemetryPipeline } from './telemetry/pipeline.js';
+import { catalogFamilies } from './telemetry/published-families.js';
 import { VERSION } from './version.js';
 
 /**
@@ -19,6 +21,7 @@ export class Exporter {
   readonly pipeline: TelemetryPipeline;
   private readonly snapshots: SnapshotBuilder;
   private readonly server: ExporterHttpServer;
+  private readonly process = new ProcessMetrics();
   private publishing: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -33,6 +36,14 @@ export class Exporter {
       version: VERSION,
       compat: config.compat,
       otlp: config.otlp,
+      processStartMs: this.process.startSeconds * 1000,
+      // Read at each scrape and push: the process's figures, and how pushing has gone up to that moment.
+      live: () => {
+        const points = this.process.read();
+        const otlp = this.pipeline.otlpStatus();
+        if (otlp) for (const [metric, list] of otlpPushPoints(otlp)) points.set(metric, list);
+        return catalogFamilies(points, this.process.startSeconds * 1000);
+      },
       log,
     });
     this.runners = bindings.map(
@@ -74,16 +85,21 @@ export class Exporter {
       address: `${address.address}:${address.port}`,
       path: this.config.telemetryPath,
     });
+    const otlp = this.config.otlp;
+    if (otlp) {
+      this.log.info('pushing by OTLP', {
+        endpoint: otlp.endpoint,
+        protocol: otlp.protocol ?? 'http/protobuf',
+        temporality: otlp.temporality ?? 'cumulative',
+      });
+    }
     for (const runner of this.runners) runner.start();
     return address;
   }
 
   /** Rebuilds the snapshot from every source's latest state and renders it. */
   republish(): Promise<unknown> {
-    const snapshot = this.snapshots.build(
-      this.runners.map((runner) => runner.current),
-      this.pipeline.otlpStatus(),
-    );
+    const snapshot = this.snapshots.build(this.runners.map((runner) => runner.current));
     adjustHeapGrowth(snapshot.seriesCount);
     this.publishing = this.pipeline.publish(snapshot).catch((error: unknown) => {
       this.log.error('rendering metrics failed', { err: error });
@@ -103,5 +119,6 @@ export class Exporter {
     await this.publishing;
     await this.pipeline.forceFlush().catch(() => {});
     await this.pipeline.shutdown().catch(() => {});
+    this.process.close();
   }
 }

@@ -125,7 +125,7 @@ export const databaseMetrics: readonly MetricDefinition[] = [
     {
       name: 'harbor_project_quota_unlimited',
       kind: 'gauge',
-      unit: '1',
+      unit: '',
       help: "1 when the project's storage quota has no limit, 0 when it has one.",
       attributes: perProject,
     },
@@ -240,7 +240,7 @@ export const databaseMetrics: readonly MetricDefinition[] = [
     {
       name: 'harbor_job_last_execution_status',
       kind: 'gauge',
-      unit: '1',
+      unit: '',
       help: "1 for the status of the job type's latest execution, 0 for the other statuses.",
       attributes: ['job_type', 'status'],
     },
@@ -360,7 +360,7 @@ export const databaseMetrics: readonly MetricDefinition[] = [
   {
     name: 'harbor_database_up',
     kind: 'gauge',
-    unit: '1',
+    unit: '',
     help: "1 when Harbor's database answered the last refresh, else 0.",
     attributes: [],
     source: 'database',
@@ -402,7 +402,7 @@ export const databaseMetrics: readonly MetricDefinition[] = [
     {
       name: 'harbor_database_standby',
       kind: 'gauge',
-      unit: '1',
+      unit: '',
       help: '1 when the server the exporter reads is a standby (in recovery), 0 on a primary.',
       attributes: [],
     },

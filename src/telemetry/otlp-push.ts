@@ -9,7 +9,7 @@ import { errorMessage, type Logger } from '../log.js';
 import type { OtlpPushFigures } from '../refresh/snapshot.js';
 import { chunks } from './chunks.js';
 import { CounterDeltas } from './counter-deltas.js';
-import { toResourceMetrics } from './metric-data.js';
+import { toMetricData } from './metric-data.js';
 import type { PublishedFamily } from './published-families.js';
 
 /** Families whose values were all taken at one moment. */
@@ -86,20 +86,31 @@ export class OtlpPush {
     const delta = this.deltas?.begin();
     const temporality = delta ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE;
     try {
-      for (const taken of [snapshot, this.options.live()]) {
-        const families = delta ? delta.deltas(taken.families, taken.takenAtMs) : taken.families;
-        for (const chunk of chunks(families, this.options.pointsPerRequest)) {
-          if (chunk.families.length === 0) continue;
-          if (performance.now() > deadline)
-            throw new Error(`the push took longer than ${this.options.timeoutMs} ms`);
-          await this.send(
-            toResourceMetrics(chunk.families, this.options.resource, this.options.scope, {
-              endTimeMs: taken.takenAtMs,
-              gaugeStartMs: this.options.processStartMs,
-              temporality,
-            }),
-          );
-        }
+      const live = this.options.live();
+      const liveNames = new Set(live.families.map((family) => family.name));
+      // The snapshot's families, then the live ones, in the same requests; each keeps the time it was taken at.
+      const families = [
+        ...(delta ? delta.deltas(snapshot.families, snapshot.takenAtMs) : snapshot.families),
+        ...(delta ? delta.deltas(live.families, live.takenAtMs) : live.families),
+      ];
+      const timesOf = (family: PublishedFamily) => ({
+        endTimeMs: liveNames.has(family.name) ? live.takenAtMs : snapshot.takenAtMs,
+        gaugeStartMs: this.options.processStartMs,
+        temporality,
+      });
+      for (const chunk of chunks(families, this.options.pointsPerRequest)) {
+        if (chunk.families.length === 0) continue;
+        if (performance.now() > deadline)
+          throw new Error(`the push took longer than ${this.options.timeoutMs} ms`);
+        await this.send({
+          resource: this.options.resource,
+          scopeMetrics: [
+            {
+              scope: this.options.scope,
+              metrics: chunk.families.map((family) => toMetricData(family, timesOf(family))),
+            },
+          ],
+        });
       }
       delta?.commit();
       if (this.lastError !== undefined) this.options.log.info('OTLP push recovered');

@@ -1,4 +1,4 @@
-import type { CompatibilitySet, MetricDefinition } from '../catalog/index.js';
+import { catalog, type CompatibilitySet, type MetricDefinition } from '../catalog/index.js';
 import type { PointList } from '../refresh/point-list.js';
 import type { Snapshot } from '../refresh/snapshot.js';
 import { compatibilityFamilies } from './compat.js';
@@ -36,4 +36,24 @@ export function publishedFamilies(
     });
   }
   return published;
+}
+
+/**
+ * Catalog families from points read outside a snapshot (the process's own figures), in the catalog's order;
+ * counters count from `startMs`.
+ */
+export function catalogFamilies(points: ReadonlyMap<string, PointList>, startMs: number): PublishedFamily[] {
+  const families: PublishedFamily[] = [];
+  for (const definition of catalog) {
+    const list = points.get(definition.name);
+    if (!list || list.length === 0) continue;
+    families.push({
+      definition,
+      name: definition.name,
+      kind: definition.kind,
+      points: list,
+      startTimesMs: definition.kind === 'counter' ? new Array<number>(list.length).fill(startMs) : undefined,
+    });
+  }
+  return families;
 }

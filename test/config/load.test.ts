@@ -182,6 +182,10 @@ describe('configuration loading', () => {
       intervalMs: 15_000,
       timeoutMs: 5_000,
       headers: { authorization: 'Bearer abc', 'x-tenant': 'ops' },
+      protocol: 'http/protobuf',
+      temporality: 'cumulative',
+      // The request timeout's default (10 s) shortened to the push's.
+      requestTimeoutMs: 5_000,
     });
     const specific = config([], {
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://generic:4318',
