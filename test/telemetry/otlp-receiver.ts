@@ -1,4 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import * as grpc from '@grpc/grpc-js';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
@@ -92,6 +93,13 @@ function attributesOf(list: DecodedKeyValue[] = []): Record<string, string> {
   );
 }
 
+/** Server certificate and key, and the CA that client certificates must be signed by (TLS with client auth). */
+export interface ReceiverTls {
+  key: Buffer;
+  cert: Buffer;
+  clientCa: Buffer;
+}
+
 const nanosToMillis = (nanos?: string) => Number(BigInt(nanos ?? '0') / 1_000_000n);
 
 /** Decodes an OTLP metrics request body: protobuf (HTTP or gRPC), or OTLP/JSON read into the same messages. */
@@ -172,7 +180,10 @@ export class OtlpReceiver {
   /** The gRPC server and the port it bound, for a gRPC receiver. */
   private grpcServer?: { server: grpc.Server; port: number };
 
-  private constructor(private readonly server: Server | undefined) {}
+  private constructor(
+    private readonly server: Server | undefined,
+    private readonly tls = false,
+  ) {}
 
   /** Keeps a valid push, or refuses it while `refusing`; throws on a body that does not decode. */
   private receive(body: Buffer, headers: IncomingHttpHeaders, json: boolean): boolean {
@@ -186,9 +197,9 @@ export class OtlpReceiver {
   }
 
   /** A gRPC receiver: the OTLP metrics service on a free loopback port, without TLS. */
-  static async startGrpc(): Promise<OtlpReceiver> {
+  static async startGrpc(tls?: ReceiverTls): Promise<OtlpReceiver> {
     const server = new grpc.Server();
-    const receiver = new OtlpReceiver(undefined);
+    const receiver = new OtlpReceiver(undefined, !!tls);
     server.addService(METRICS_SERVICE, {
       Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
         const headers = Object.fromEntries(
@@ -204,7 +215,7 @@ export class OtlpReceiver {
       },
     });
     const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      server.bindAsync('127.0.0.1:0', grpcCredentials(tls), (error, bound) =>
         error ? reject(error) : resolve(bound),
       ),
     );
@@ -212,9 +223,11 @@ export class OtlpReceiver {
     return receiver;
   }
 
-  static async start(): Promise<OtlpReceiver> {
-    const server = createServer();
-    const receiver = new OtlpReceiver(server);
+  static async start(tls?: ReceiverTls): Promise<OtlpReceiver> {
+    const server = tls
+      ? createTlsServer({ key: tls.key, cert: tls.cert, ca: tls.clientCa, requestCert: true })
+      : createServer();
+    const receiver = new OtlpReceiver(server, !!tls);
     server.on('request', (request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -257,8 +270,9 @@ export class OtlpReceiver {
   }
 
   get url(): string {
-    if (this.grpcServer) return `http://127.0.0.1:${this.grpcServer.port}`;
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    const scheme = this.tls ? 'https' : 'http';
+    if (this.grpcServer) return `${scheme}://127.0.0.1:${this.grpcServer.port}`;
+    return `${scheme}://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
   }
 
   async close(): Promise<void> {
@@ -266,4 +280,14 @@ export class OtlpReceiver {
     this.server!.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
+}
+
+/** Without TLS, or with it and client certificates required. */
+function grpcCredentials(tls?: ReceiverTls): grpc.ServerCredentials {
+  if (!tls) return grpc.ServerCredentials.createInsecure();
+  return grpc.ServerCredentials.createSsl(
+    tls.clientCa,
+    [{ private_key: tls.key, cert_chain: tls.cert }],
+    true,
+  );
 }
