@@ -10,6 +10,7 @@ const NANOSECONDS = 1e9;
  */
 export class ProcessMetrics {
   private readonly delay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  private lag = { mean: 0, p99: 0, max: 0 };
   /** Unix time of the process's start, in seconds. */
   readonly startSeconds = Math.round(performance.timeOrigin) / 1000;
 
@@ -31,12 +32,18 @@ export class ProcessMetrics {
     set('process_start_time_seconds', this.startSeconds);
     set('process_open_fds', openFileDescriptors());
     set('process_max_fds', maxFileDescriptors());
+    // Readings close together (a scrape and a push) may see no new sample: they repeat the last one.
     if (this.delay.count > 0) {
-      set('nodejs_eventloop_lag_seconds', this.delay.mean / NANOSECONDS);
-      set('nodejs_eventloop_lag_p99_seconds', this.delay.percentile(99) / NANOSECONDS);
-      set('nodejs_eventloop_lag_max_seconds', this.delay.max / NANOSECONDS);
+      this.lag = {
+        mean: this.delay.mean / NANOSECONDS,
+        p99: this.delay.percentile(99) / NANOSECONDS,
+        max: this.delay.max / NANOSECONDS,
+      };
+      this.delay.reset();
     }
-    this.delay.reset();
+    set('nodejs_eventloop_lag_seconds', this.lag.mean);
+    set('nodejs_eventloop_lag_p99_seconds', this.lag.p99);
+    set('nodejs_eventloop_lag_max_seconds', this.lag.max);
     const memory = process.memoryUsage();
     set('nodejs_heap_size_total_bytes', memory.heapTotal);
     set('nodejs_heap_size_used_bytes', memory.heapUsed);

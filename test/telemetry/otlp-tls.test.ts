@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +7,7 @@ import type { OtlpSettings } from '../../src/config/config.js';
 import { ProjectFilter } from '../../src/refresh/project-filter.js';
 import { SnapshotBuilder } from '../../src/refresh/snapshot.js';
 import { TelemetryPipeline } from '../../src/telemetry/pipeline.js';
+import { selfSignedCertificate } from '../harness/certificates.js';
 import { OtlpReceiver, type ReceiverTls } from './otlp-receiver.js';
 
 /** The standard variables the OTLP exporters read themselves, for every transport. */
@@ -16,33 +16,6 @@ const TLS_VARIABLES = [
   'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE',
   'OTEL_EXPORTER_OTLP_CLIENT_KEY',
 ] as const;
-
-/** A self-signed certificate for 127.0.0.1, made for this test: its key and certificate files. */
-function selfSigned(dir: string, name: string): { key: string; cert: string } {
-  const files = { key: path.join(dir, `${name}-key.pem`), cert: path.join(dir, `${name}-cert.pem`) };
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      `/CN=${name}`,
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      files.key,
-      '-out',
-      files.cert,
-    ],
-    { stdio: 'ignore' },
-  );
-  return files;
-}
 
 /** Pushes one snapshot through a pipeline of this transport, and says whether it was delivered. */
 async function pushOnce(otlp: OtlpSettings): Promise<boolean> {
@@ -65,8 +38,8 @@ describe('OTLP over TLS with a client certificate, from the standard variables',
 
   before(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'otlp-tls-'));
-    server = selfSigned(dir, 'receiver');
-    client = selfSigned(dir, 'exporter');
+    server = selfSignedCertificate(dir, 'receiver');
+    client = selfSignedCertificate(dir, 'exporter');
     tls = {
       key: readFileSync(server.key),
       cert: readFileSync(server.cert),
