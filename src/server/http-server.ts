@@ -92,8 +92,9 @@ export class ExporterHttpServer {
       ...(gzipOk ? { 'content-encoding': 'gzip' } : {}),
     });
     if (request.method === 'HEAD') return void response.end();
-    // The plain text is rendered as the client reads it: a client that stops reading stops the rendering.
-    pipeline(Readable.from(body.parts), response).catch(() => response.destroy());
+    // The plain text is rendered as the client reads it, a part ahead at most: a client that stops reading stops
+    // the rendering.
+    pipeline(Readable.from(body.parts, { highWaterMark: 1 }), response).catch(() => response.destroy());
   }
 
   private serveStatusPage(response: ServerResponse): void {
