@@ -28,6 +28,7 @@ const settingsNotInChart = new Map([
   ],
   ['database.idle-session-timeout', 'the exporter default is the documented reaping bound'],
   ['database.connect-timeout', 'rarely changed; extraEnv'],
+  ['otlp.disabled', 'an empty otlp.endpoint; OTEL_SDK_DISABLED through extraEnv'],
 ]);
 
 function valueAt(path: string): unknown {
