@@ -48,7 +48,7 @@ function settingRow(spec: SettingSpec): string {
   const flags = [code(`--${spec.key}`)];
   const variables = [code(envName(spec.key)), ...(spec.envAliases ?? []).map(code)];
   if (spec.key === 'otlp.endpoint')
-    variables.push(code('OTEL_EXPORTER_OTLP_ENDPOINT') + ' (+ `/v1/metrics`)');
+    variables.push(code('OTEL_EXPORTER_OTLP_ENDPOINT') + ' (+ `/v1/metrics` over HTTP)');
   if (spec.secret) {
     flags.push(code(`--${spec.key}-file`));
     variables.push(code(envName(`${spec.key}-file`)));
@@ -268,6 +268,18 @@ export async function renderConfigurationDoc(): Promise<string> {
     '- **Booleans** accept `true`/`false` (also `1`/`0`, `yes`/`no`, `on`/`off`); a boolean flag alone means `true`.',
     "- **Standard OpenTelemetry variables** are read when the exporter's own variable is not set (listed under",
     '  Environment). `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES` set the resource of every metric.',
+    "- **OTLP push** goes through OpenTelemetry's exporter for the transport `otlp.protocol` names:",
+    '  `http/protobuf` (the default) and `http/json` to an endpoint such as `http://collector:4318/v1/metrics`,',
+    '  `grpc` to one such as `http://collector:4317` (scheme, host and port; `https` for TLS). Counters go as',
+    '  cumulative sums, or with `otlp.temporality=delta` as the increase since the last delivered push (a series',
+    '  that is gone is no longer sent); `lowmemory` is cumulative here, as every counter is observed. A large',
+    '  snapshot goes in requests of 10,000 data points, each bounded by `otlp.request-timeout`, the whole push by',
+    '  `otlp.timeout`. The exporters read the TLS variables themselves, for every transport:',
+    '  `OTEL_EXPORTER_OTLP_CERTIFICATE` (CA file), `OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE` and',
+    '  `OTEL_EXPORTER_OTLP_CLIENT_KEY` (client certificate), each also as `OTEL_EXPORTER_OTLP_METRICS_*`;',
+    '  `OTEL_EXPORTER_OTLP_INSECURE` for gRPC, and `OTEL_EXPORTER_OTLP_COMPRESSION` (`gzip`). `OTEL_SDK_DISABLED=true`',
+    '  turns the push off; `/metrics` is served all the same. An unsupported protocol, temporality or duration is a',
+    '  start-up error naming the variable.',
     '',
     ...settingsSection(),
     ...webSection(),

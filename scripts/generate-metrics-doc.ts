@@ -21,6 +21,7 @@ const sourceTitles: Record<SourceName, string> = {
 /** Collectors that are not switches: they always run with their source. */
 const builtInCollectors: Record<string, string> = {
   exporter: 'The refresh engine itself; always on.',
+  runtime: 'The process and the Node.js runtime, read at each scrape and each OTLP push; always on.',
   source: "The source's own answer to each refresh; always on while the source is configured.",
 };
 
@@ -203,6 +204,11 @@ export function renderMetricsDoc(): string {
     '',
     '- **Names** are Prometheus names with the unit in them (`_bytes`, `_seconds`). Counters end in `_total` on',
     '  `/metrics`; over OTLP they are cumulative monotonic sums named without `_total`. Gauges are gauges in both.',
+    '- **Units** are UCUM as OpenTelemetry writes them, chosen so that a backend translating OTLP names into',
+    "  Prometheus names (Prometheus' OTLP receiver, Grafana Cloud, the Collector's Prometheus exporters) arrives at",
+    '  the names of `/metrics`: `By` and `s` only where the name already ends in `_bytes` or `_seconds`, counts as',
+    '  annotations in braces (`{repository}`, which add nothing), and no unit at all for states, flags, info metrics',
+    '  and versions. Never `1`: translation appends `_ratio` to a gauge of unit `1`.',
     '- **Attributes** mean the same everywhere: `project` is the project name, `repository` the repository as',
     '  Harbor shows it (`project/name`), `tag` a tag name.',
     '- **Series disappear** within one refresh when Harbor no longer holds the object (a deleted repository has no',

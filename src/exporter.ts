@@ -3,12 +3,14 @@ import type { ExporterConfig } from './config/config.js';
 import { redactUrl } from './config/redact.js';
 import type { Logger } from './log.js';
 import { ProjectFilter } from './refresh/project-filter.js';
-import { SnapshotBuilder } from './refresh/snapshot.js';
+import { otlpPushPoints, SnapshotBuilder } from './refresh/snapshot.js';
 import { SourceRunner } from './refresh/source-runner.js';
+import { ProcessMetrics } from './runtime/process-metrics.js';
 import { ExporterHttpServer } from './server/http-server.js';
 import { WebConfigWatcher } from './server/web-config-watcher.js';
 import type { SourceBinding } from './sources/bindings.js';
 import { TelemetryPipeline } from './telemetry/pipeline.js';
+import { catalogFamilies } from './telemetry/published-families.js';
 import { VERSION } from './version.js';
 
 /**
@@ -21,6 +23,7 @@ export class Exporter {
   private readonly snapshots: SnapshotBuilder;
   private readonly server: ExporterHttpServer;
   private readonly webConfig?: WebConfigWatcher;
+  private readonly process = new ProcessMetrics();
   private publishing: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -35,6 +38,14 @@ export class Exporter {
       version: VERSION,
       compat: config.compat,
       otlp: config.otlp,
+      processStartMs: this.process.startSeconds * 1000,
+      // Read at each scrape and push: the process's figures, and how pushing has gone up to that moment.
+      live: () => {
+        const points = this.process.read();
+        const otlp = this.pipeline.otlpStatus();
+        if (otlp) for (const [metric, list] of otlpPushPoints(otlp)) points.set(metric, list);
+        return catalogFamilies(points, this.process.startSeconds * 1000);
+      },
       log,
     });
     this.runners = bindings.map(
@@ -100,16 +111,21 @@ export class Exporter {
       tls: Boolean(this.webConfig?.current.tls),
       basic_auth: (this.webConfig?.current.basicAuthUsers.size ?? 0) > 0,
     });
+    const otlp = this.config.otlp;
+    if (otlp) {
+      this.log.info('pushing by OTLP', {
+        endpoint: redactUrl(otlp.endpoint),
+        protocol: otlp.protocol ?? 'http/protobuf',
+        temporality: otlp.temporality ?? 'cumulative',
+      });
+    }
     for (const runner of this.runners) runner.start();
     return address;
   }
 
   /** Rebuilds the snapshot from every source's latest state and renders it. */
   republish(): Promise<unknown> {
-    const snapshot = this.snapshots.build(
-      this.runners.map((runner) => runner.current),
-      this.pipeline.otlpStatus(),
-    );
+    const snapshot = this.snapshots.build(this.runners.map((runner) => runner.current));
     this.publishing = this.pipeline.publish(snapshot).catch((error: unknown) => {
       this.log.error('rendering metrics failed', { err: error });
     });
@@ -129,6 +145,7 @@ export class Exporter {
     await this.publishing;
     await this.pipeline.forceFlush().catch(() => {});
     await this.pipeline.shutdown().catch(() => {});
+    this.process.close();
   }
 }
 

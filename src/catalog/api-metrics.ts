@@ -15,7 +15,7 @@ export const apiMetrics: readonly MetricDefinition[] = [
   {
     name: 'harbor_api_up',
     kind: 'gauge',
-    unit: '1',
+    unit: '',
     help: "1 when Harbor's API answered the last refresh and accepted the exporter's credentials, else 0.",
     attributes: [],
     collector: 'source',
@@ -28,7 +28,7 @@ export const apiMetrics: readonly MetricDefinition[] = [
   {
     name: 'harbor_healthy',
     kind: 'gauge',
-    unit: '1',
+    unit: '',
     help: 'Overall health as Harbor reports it: 1 when every component is healthy, else 0.',
     attributes: [],
     collector: 'health',
@@ -41,7 +41,7 @@ export const apiMetrics: readonly MetricDefinition[] = [
   {
     name: 'harbor_component_healthy',
     kind: 'gauge',
-    unit: '1',
+    unit: '',
     help: 'Health of each Harbor component (core, database, jobservice, portal, redis, registry, registryctl, trivy): 1 healthy, 0 not.',
     attributes: ['component'],
     collector: 'health',
@@ -56,7 +56,7 @@ export const apiMetrics: readonly MetricDefinition[] = [
   {
     name: 'harbor_info',
     kind: 'info',
-    unit: '1',
+    unit: '',
     help: "Harbor's release, authentication mode, registry storage provider, read-only state and self-registration setting.",
     attributes: ['version', 'auth_mode', 'storage_provider', 'read_only', 'self_registration'],
     collector: 'systeminfo',
@@ -85,7 +85,7 @@ export const apiMetrics: readonly MetricDefinition[] = [
   {
     name: 'harbor_replication_policy_info',
     kind: 'info',
-    unit: '1',
+    unit: '',
     help: 'Each replication policy: whether it is enabled ("true" or "false") and its trigger (manual, scheduled, event_based).',
     attributes: ['policy', 'enabled', 'trigger'],
     collector: 'replication',
@@ -94,7 +94,7 @@ export const apiMetrics: readonly MetricDefinition[] = [
   {
     name: 'harbor_replication_last_execution_status',
     kind: 'gauge',
-    unit: '1',
+    unit: '',
     help: "Status of the policy's latest execution: 1 for the current one of in_progress, succeeded, failed, stopped; 0 for the others.",
     attributes: ['policy', 'status'],
     collector: 'replication',
@@ -103,7 +103,7 @@ export const apiMetrics: readonly MetricDefinition[] = [
   {
     name: 'harbor_replication_last_execution_succeeded',
     kind: 'gauge',
-    unit: '1',
+    unit: '',
     help: "1 when the policy's latest execution succeeded, 0 for any other status.",
     attributes: ['policy'],
     collector: 'replication',
@@ -140,7 +140,7 @@ export const apiMetrics: readonly MetricDefinition[] = [
   {
     name: 'harbor_replication_last_finished_execution_succeeded',
     kind: 'gauge',
-    unit: '1',
+    unit: '',
     help: "1 when the policy's last finished execution succeeded, else 0: the latest execution, or the one before it while the latest is in progress.",
     attributes: ['policy'],
     collector: 'replication',
@@ -180,7 +180,7 @@ export const apiMetrics: readonly MetricDefinition[] = [
   {
     name: 'harbor_scan_all_running',
     kind: 'gauge',
-    unit: '1',
+    unit: '',
     help: 'Whether a "scan all" is running now (1) or not (0).',
     attributes: [],
     collector: 'scan-all',
@@ -213,7 +213,7 @@ export const apiMetrics: readonly MetricDefinition[] = [
   {
     name: 'harbor_jobservice_queue_paused',
     kind: 'gauge',
-    unit: '1',
+    unit: '',
     help: 'Whether the queue of the job type is paused (1) or not (0).',
     attributes: ['job_type'],
     collector: 'jobservice',
@@ -275,7 +275,7 @@ export const apiMetrics: readonly MetricDefinition[] = [
   {
     name: 'harbor_registry_endpoint_healthy',
     kind: 'gauge',
-    unit: '1',
+    unit: '',
     help: 'Health of each registry endpoint Harbor replicates with, as Harbor last checked it: 1 healthy, 0 not.',
     attributes: ['registry', 'type'],
     collector: 'registries',

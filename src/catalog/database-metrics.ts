@@ -130,7 +130,7 @@ export const databaseMetrics: readonly MetricDefinition[] = [
     {
       name: 'harbor_project_info',
       kind: 'info',
-      unit: '1',
+      unit: '',
       help: "Each live project's id and visibility (public or private), to join on `project`.",
       attributes: ['project', 'project_id', 'visibility'],
     },
@@ -180,7 +180,7 @@ export const databaseMetrics: readonly MetricDefinition[] = [
     {
       name: 'harbor_project_quota_unlimited',
       kind: 'gauge',
-      unit: '1',
+      unit: '',
       help: "1 when the project's storage quota has no limit, 0 when it has one.",
       attributes: perProject,
       compat: [
@@ -307,7 +307,7 @@ export const databaseMetrics: readonly MetricDefinition[] = [
     {
       name: 'harbor_repository_info',
       kind: 'info',
-      unit: '1',
+      unit: '',
       help: "Each repository's id, to join on `repository` (off by default: one more series per repository).",
       attributes: [...perRepository, 'repository_id'],
     },
@@ -402,7 +402,7 @@ export const databaseMetrics: readonly MetricDefinition[] = [
     {
       name: 'harbor_job_last_execution_status',
       kind: 'gauge',
-      unit: '1',
+      unit: '',
       help: "1 for the status of the job type's latest execution, 0 for the other statuses (pending, running, stopped, error, success, scheduled: Harbor's words in lower case).",
       attributes: ['job_type', 'status'],
     },
@@ -460,7 +460,7 @@ export const databaseMetrics: readonly MetricDefinition[] = [
     {
       name: 'harbor_retention_last_run_status',
       kind: 'gauge',
-      unit: '1',
+      unit: '',
       help: "1 for the status of the retention policy's newest execution, 0 for the other statuses; policy_id is the policy's id in Harbor.",
       harborSource:
         "execution rows with vendor_type 'RETENTION' and vendor_id the policy id (src/controller/retention/controller.go)",
@@ -469,7 +469,7 @@ export const databaseMetrics: readonly MetricDefinition[] = [
     {
       name: 'harbor_retention_last_run_dry_run',
       kind: 'gauge',
-      unit: '1',
+      unit: '',
       help: "1 when the retention policy's newest execution was a dry run (it deleted nothing), else 0.",
       attributes: ['project', 'policy_id'],
     },
@@ -563,7 +563,7 @@ export const databaseMetrics: readonly MetricDefinition[] = [
   {
     name: 'harbor_database_up',
     kind: 'gauge',
-    unit: '1',
+    unit: '',
     help: "1 when Harbor's database answered the last refresh, else 0.",
     attributes: [],
     source: 'database',
@@ -605,7 +605,7 @@ export const databaseMetrics: readonly MetricDefinition[] = [
     {
       name: 'harbor_database_standby',
       kind: 'gauge',
-      unit: '1',
+      unit: '',
       help: '1 when the server the exporter reads is a standby (in recovery), 0 on a primary.',
       attributes: [],
     },

@@ -5,7 +5,7 @@ export const exporterMetrics: readonly MetricDefinition[] = [
   {
     name: 'harbor_exporter_build_info',
     kind: 'info',
-    unit: '1',
+    unit: '',
     help: 'Version of harbor-exporter and of the Node.js runtime that runs it.',
     attributes: ['version', 'nodejs_version'],
     source: 'exporter',
@@ -14,7 +14,7 @@ export const exporterMetrics: readonly MetricDefinition[] = [
   {
     name: 'harbor_exporter_source_up',
     kind: 'gauge',
-    unit: '1',
+    unit: '',
     help: '1 when the last refresh of the source succeeded, 0 when it failed or has not finished yet.',
     attributes: ['source'],
     source: 'exporter',
@@ -59,7 +59,7 @@ export const exporterMetrics: readonly MetricDefinition[] = [
   {
     name: 'harbor_exporter_collector_success',
     kind: 'gauge',
-    unit: '1',
+    unit: '',
     help: '1 when the collector succeeded in the last refresh of its source, else 0.',
     attributes: ['source', 'collector'],
     source: 'exporter',
@@ -95,7 +95,7 @@ export const exporterMetrics: readonly MetricDefinition[] = [
   {
     name: 'harbor_exporter_collector_stale',
     kind: 'gauge',
-    unit: '1',
+    unit: '',
     help: '1 when the collector failed and its series are the last good values, kept for refresh.keep-stale-for.',
     attributes: ['source', 'collector'],
     source: 'exporter',
@@ -122,7 +122,7 @@ export const exporterMetrics: readonly MetricDefinition[] = [
   {
     name: 'harbor_exporter_harbor_schema_version',
     kind: 'gauge',
-    unit: '1',
+    unit: '',
     help: "Harbor's schema_migrations version as read from the database (130 = 2.10 ... 180 = 2.15).",
     attributes: [],
     source: 'exporter',
@@ -141,7 +141,7 @@ export const exporterMetrics: readonly MetricDefinition[] = [
     name: 'harbor_exporter_otlp_pushes',
     kind: 'counter',
     unit: '{push}',
-    help: 'Pushes of the snapshot to the OTLP endpoint, by result (success or failure), as of the last refresh; absent without an endpoint.',
+    help: 'Pushes of the snapshot to the OTLP endpoint, by result (success or failure), as of the scrape or push; absent without an endpoint.',
     attributes: ['result'],
     source: 'exporter',
     collector: 'exporter',
@@ -150,7 +150,7 @@ export const exporterMetrics: readonly MetricDefinition[] = [
     name: 'harbor_exporter_otlp_last_success_timestamp_seconds',
     kind: 'gauge',
     unit: 's',
-    help: 'Unix time at which a push to the OTLP endpoint last succeeded, as of the last refresh; absent until one has.',
+    help: 'Unix time at which a push to the OTLP endpoint last succeeded, as of the scrape or push; absent until one has.',
     attributes: [],
     source: 'exporter',
     collector: 'exporter',

@@ -2,6 +2,7 @@ import { apiFallbacks, apiMetrics } from './api-metrics.js';
 import { databaseMetrics } from './database-metrics.js';
 import { exporterMetrics } from './exporter-metrics.js';
 import { kubernetesMetrics } from './kubernetes-metrics.js';
+import { runtimeMetrics } from './runtime-metrics.js';
 import type { MetricDefinition } from './types.js';
 
 export type {
@@ -15,7 +16,7 @@ export { exposedName } from './types.js';
 
 /** Every metric the exporter can publish, in the order /metrics lists them. Defined here and nowhere else. */
 export const catalog: readonly MetricDefinition[] = withFallbacks(
-  [...exporterMetrics, ...databaseMetrics, ...apiMetrics, ...kubernetesMetrics],
+  [...exporterMetrics, ...runtimeMetrics, ...databaseMetrics, ...apiMetrics, ...kubernetesMetrics],
   apiFallbacks,
 );
 

@@ -9,7 +9,7 @@ export const kubernetesMetrics: readonly MetricDefinition[] = [
   {
     name: 'harbor_registry_storage_info',
     kind: 'info',
-    unit: '1',
+    unit: '',
     help: "The registry's storage driver (filesystem, s3, azure, gcs, swift, oss) and, for filesystem, the directory measured.",
     attributes: ['driver', 'directory'],
     source: 'storage',
@@ -72,7 +72,7 @@ export const kubernetesMetrics: readonly MetricDefinition[] = [
   {
     name: 'harbor_kubernetes_up',
     kind: 'gauge',
-    unit: '1',
+    unit: '',
     help: "1 when the Kubernetes API listed Harbor's pods in the last refresh, else 0.",
     attributes: [],
     source: 'kubernetes',

@@ -50,7 +50,12 @@ export interface MetricDefinition {
   /** Prometheus-style name with the unit in it; counters without `_total` (the serializer adds it). */
   name: string;
   kind: MetricKind;
-  /** UCUM unit as OpenTelemetry writes it: `By`, `s`, `1`, `{repository}`. */
+  /**
+   * UCUM unit as OpenTelemetry writes it: `By`, `s`, `{repository}`; empty for states, flags, info metrics and
+   * versions. Never `1`: OTLP-to-Prometheus translation (Prometheus' OTLP receiver, the Collector's Prometheus
+   * exporters) appends `_ratio` to a gauge of unit `1`, so its name would differ from the one on /metrics. A unit
+   * whose Prometheus word (`By` bytes, `s` seconds) is not already a word of the name would be appended too.
+   */
   unit: string;
   help: string;
   attributes: readonly string[];

@@ -47,6 +47,12 @@ export interface OtlpSettings {
   intervalMs: number;
   timeoutMs: number;
   headers: Record<string, string>;
+  /** http/protobuf when absent. */
+  protocol?: 'http/protobuf' | 'http/json' | 'grpc';
+  /** cumulative when absent. */
+  temporality?: 'cumulative' | 'delta';
+  /** Timeout of one request; `timeoutMs` when absent. */
+  requestTimeoutMs?: number;
 }
 
 /** The exporter's configuration after validation: typed values only. */
@@ -189,14 +195,19 @@ export function buildConfig(parsed: ParsedInvocation): ExporterConfig {
     tagsTop: get('tags.top'),
     unpulledDays: parseUnpulledDays(get('reclaimable.unpulled-days'), origin('reclaimable.unpulled-days')),
     compat: new Set(get('compat')),
-    otlp: otlpEndpoint
-      ? {
-          endpoint: otlpEndpoint,
-          intervalMs: get('otlp.interval'),
-          timeoutMs: get('otlp.timeout'),
-          headers: parseHeaders(get('otlp.headers') ?? '', origin('otlp.headers')),
-        }
-      : undefined,
+    otlp:
+      otlpEndpoint && !get('otlp.disabled')
+        ? {
+            endpoint: otlpEndpoint,
+            intervalMs: get('otlp.interval'),
+            timeoutMs: get('otlp.timeout'),
+            headers: parseHeaders(get('otlp.headers') ?? '', origin('otlp.headers')),
+            protocol: get('otlp.protocol'),
+            // Every counter is observed (asynchronous), which lowmemory sends as cumulative.
+            temporality: get('otlp.temporality') === 'delta' ? 'delta' : 'cumulative',
+            requestTimeoutMs: get('otlp.request-timeout'),
+          }
+        : undefined,
     collectors: new Map([...parsed.collectors].map(([name, setting]) => [name, setting.value])),
   };
 }

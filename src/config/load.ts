@@ -296,6 +296,7 @@ function checkRange(spec: SettingSpec, value: number, origin: string, shown: str
 const timeoutsWithinIntervals = [
   ['refresh.timeout', 'refresh.interval'],
   ['otlp.timeout', 'otlp.interval'],
+  ['otlp.request-timeout', 'otlp.timeout'],
 ] as const;
 
 function fitTimeouts(values: Map<string, ResolvedSetting>): void {

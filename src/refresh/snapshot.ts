@@ -42,7 +42,10 @@ export class SnapshotBuilder {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** `otlp`: how pushing to the OTLP endpoint has gone, when one is set. */
+  /**
+   * `otlp`: how pushing to the OTLP endpoint has gone, when one is set. The exporter leaves it out and publishes
+   * these figures at each scrape and push instead, so that they are never a refresh behind.
+   */
   build(states: readonly SourceState[], otlp?: OtlpPushFigures): Snapshot {
     const takenAtMs = this.now();
     // Each metric's point lists, joined only when several collectors report the metric.
@@ -120,14 +123,30 @@ export class SnapshotBuilder {
         add('harbor_exporter_collector_stale', collector.stale ? 1 : 0, labels);
       }
     }
-    if (otlp) {
-      add('harbor_exporter_otlp_pushes', otlp.succeeded, { result: 'success' });
-      add('harbor_exporter_otlp_pushes', otlp.failed, { result: 'failure' });
-      add('harbor_exporter_otlp_last_success_timestamp_seconds', otlp.lastSuccessSeconds);
-    }
+    if (otlp) for (const [metric, points] of otlpPushPoints(otlp)) out.set(metric, points);
     add('harbor_exporter_metrics_series', 0);
     return out;
   }
+}
+
+/** The exporter's figures about OTLP pushing, by metric. */
+export function otlpPushPoints(otlp: OtlpPushFigures): Map<string, PointList> {
+  const out = new Map([
+    [
+      'harbor_exporter_otlp_pushes',
+      PointList.of([
+        { attributes: { result: 'success' }, value: otlp.succeeded },
+        { attributes: { result: 'failure' }, value: otlp.failed },
+      ]),
+    ],
+  ]);
+  if (otlp.lastSuccessSeconds !== undefined) {
+    out.set(
+      'harbor_exporter_otlp_last_success_timestamp_seconds',
+      PointList.of([{ attributes: {}, value: otlp.lastSuccessSeconds }]),
+    );
+  }
+  return out;
 }
 
 /**

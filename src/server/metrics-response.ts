@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import Negotiator from 'negotiator';
 import type { RenderedMetrics } from '../telemetry/pipeline.js';
 
@@ -23,21 +22,16 @@ export function sendMetrics(
   rendered: RenderedMetrics,
 ): void {
   const gzipOk = acceptsGzip(request);
+  const body = rendered.body(gzipOk);
   response.writeHead(200, {
     'content-type': PROMETHEUS_CONTENT_TYPE,
-    'content-length': gzipOk ? rendered.gzipBytes : rendered.plainBytes,
+    'content-length': body.bytes,
     'last-modified': new Date(rendered.renderedAtMs).toUTCString(),
     vary: 'Accept-Encoding',
     ...(gzipOk ? { 'content-encoding': 'gzip' } : {}),
   });
   if (request.method === 'HEAD') return void response.end();
-  const body = Readable.from(rendered.gzipParts, { objectMode: false, highWaterMark: 0 });
-  if (gzipOk) {
-    pipeline(body, response).catch(() => response.destroy());
-    return;
-  }
-  // Only the gzip is kept: the plain text (for people and curl) is decompressed as it is sent.
-  // Large output chunks: zlib's default of 16 KB made decompressing 25 MB three times slower.
-  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
-  pipeline(body, gunzip, response).catch(() => response.destroy());
+  // The plain text is rendered as the client reads it, a part ahead at most: a client that stops reading stops
+  // the rendering, and no decompressed copy exists per client.
+  pipeline(Readable.from(body.parts, { highWaterMark: 1 }), response).catch(() => response.destroy());
 }

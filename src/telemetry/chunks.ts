@@ -1,4 +1,4 @@
-import type { PublishedFamily } from './snapshot-producer.js';
+import type { PublishedFamily } from './published-families.js';
 
 /** Families (or parts of one) rendered together; `continued` when the first is the rest of a family already begun. */
 export interface Chunk {

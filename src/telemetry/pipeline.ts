@@ -1,29 +1,38 @@
-import { once } from 'node:events';
-import { createGzip } from 'node:zlib';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
-import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { MeterProvider, type MetricReader } from '@opentelemetry/sdk-metrics';
 import type { CompatibilitySet } from '../catalog/index.js';
 import type { OtlpSettings } from '../config/config.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { OtlpPushFigures, Snapshot } from '../refresh/snapshot.js';
+import { closeGzip, openGzip, type OpenGzip } from './open-gzip.js';
+import { createMetricExporter } from './otlp-exporter.js';
+import { OtlpPush } from './otlp-push.js';
+import { followingText, prometheusText, type TextOptions } from './prometheus-text.js';
+import { publishedFamilies, type PublishedFamily } from './published-families.js';
 import { exporterResource } from './resource.js';
-import { chunks } from './chunks.js';
-import { ChunkedOtlpPush } from './otlp-push.js';
-import { publishedFamilies, SnapshotMetricProducer, type PublishedFamily } from './snapshot-producer.js';
+
+/** One response's body: its length, known before the first byte is sent, and its parts in order. */
+export interface MetricsBody {
+  bytes: number;
+  parts: Iterable<Buffer>;
+}
 
 /**
- * The text /metrics serves, rendered once per snapshot. Only its gzip is kept (Prometheus asks for gzip); the
- * plain text is decompressed from it for the clients that want it.
+ * The text /metrics serves, rendered once per snapshot. Only its gzip is kept (Prometheus asks for gzip), left
+ * open so that each response ends it with the families read at that moment.
  */
 export interface RenderedMetrics {
-  /** The gzip stream as zlib wrote it, in parts: joining them would hold it twice for a moment. */
+  /** The open gzip stream as zlib wrote it, in parts: joining them would hold it twice for a moment. */
   gzipParts: readonly Buffer[];
   gzipBytes: number;
-  /** Length of the plain text, in bytes. */
+  /** Length of the snapshot's plain text, in bytes. */
   plainBytes: number;
   renderedAtMs: number;
   renderSeconds: number;
+  /**
+   * The body of one response: the snapshot's text, then the live families' as they are now. Gzip: the stream
+   * rendered once, closed with them. Plain: the snapshot's text rendered again a chunk at a time as the client
+   * reads it, so that no decompressed copy and no second cached encoding exist.
+   */
+  body(gzip: boolean): MetricsBody;
 }
 
 export interface PipelineOptions {
@@ -35,6 +44,8 @@ export interface PipelineOptions {
   chunkPoints?: number;
   /** Data points per OTLP request. */
   otlpPointsPerRequest?: number;
+  /** Families read at each scrape and push rather than at each refresh (the process's own figures). */
+  live?: () => readonly PublishedFamily[];
   log?: Logger;
 }
 
@@ -48,72 +59,52 @@ const DEFAULT_CHUNK_POINTS = 1_000;
 const DEFAULT_OTLP_POINTS_PER_REQUEST = 10_000;
 
 /**
- * Room for one chunk's text as bytes, reused for every chunk: converting each chunk into a buffer of its own
- * would allocate the whole text (84 MB at 100,000 repositories) outside the heap at every render.
- */
-const SCRATCH_BYTES = 512 * 1024;
-
-/**
- * One MeterProvider, two readers, each with its own producer of the same snapshot: a pull reader rendered to
- * Prometheus text after each refresh, and an optional periodic OTLP/HTTP (protobuf) push in requests of bounded
- * size.
+ * The snapshot as Prometheus text through the SDK's PrometheusSerializer, rendered a chunk at a time into gzip
+ * after each refresh, and pushed by OTLP through the configured transport's exporter, in requests of bounded
+ * size. Both take MetricData built from the snapshot by one pure function (metric-data.ts).
  */
 export class TelemetryPipeline {
   private snapshot?: Snapshot;
   /** Snapshots published so far, and which of them `latest` shows: a count, so no old snapshot is kept alive. */
   private published = 0;
   private renderedGeneration = 0;
-  private readonly provider: MeterProvider;
-  private readonly prometheus: PrometheusExporter;
-  private readonly prometheusProducer: SnapshotMetricProducer;
-  // target_info (the resource) opens the text; the chunks after the first leave it out.
-  private readonly firstSerializer = new PrometheusSerializer('', false, undefined, false, true);
-  private readonly nextSerializer = new PrometheusSerializer('', false, undefined, true, true);
   private readonly compat: ReadonlySet<CompatibilitySet>;
   private readonly chunkPoints: number;
+  private readonly processStartMs: number;
+  private readonly scope: { name: string; version: string };
+  private readonly resource;
+  private readonly live: () => readonly PublishedFamily[];
   private rendering: Promise<RenderedMetrics> | undefined;
-  private readonly scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
-  private readonly otlpPush?: ChunkedOtlpPush;
+  private readonly otlpPush?: OtlpPush;
   latest?: RenderedMetrics;
 
   constructor(options: PipelineOptions) {
     this.compat = options.compat;
     this.chunkPoints = options.chunkPoints ?? DEFAULT_CHUNK_POINTS;
-    const producer = () =>
-      new SnapshotMetricProducer(
-        () => this.snapshot,
-        options.compat,
-        { name: 'harbor-exporter', version: options.version },
-        options.processStartMs ?? Date.now(),
-      );
-    this.prometheusProducer = producer();
-    this.prometheus = new PrometheusExporter({
-      preventServerStart: true,
-      withoutScopeInfo: true,
-      metricProducers: [this.prometheusProducer],
-    });
-    const readers: MetricReader[] = [this.prometheus];
+    this.processStartMs = options.processStartMs ?? Date.now();
+    this.scope = { name: 'harbor-exporter', version: options.version };
+    this.resource = exporterResource(options.version);
+    this.live = options.live ?? (() => []);
     if (options.otlp) {
-      this.otlpPush = new ChunkedOtlpPush({
-        exporter: new OTLPMetricExporter({
-          url: options.otlp.endpoint,
-          headers: options.otlp.headers,
-          timeoutMillis: options.otlp.timeoutMs,
-        }),
-        producer: producer(),
+      this.otlpPush = new OtlpPush({
+        exporter: createMetricExporter(options.otlp),
         snapshot: () =>
           this.snapshot && {
             takenAtMs: this.snapshot.takenAtMs,
             families: publishedFamilies(this.snapshot, this.compat),
           },
+        live: () => ({ takenAtMs: Date.now(), families: this.live() }),
+        resource: this.resource,
+        scope: this.scope,
+        processStartMs: this.processStartMs,
+        temporality: options.otlp.temporality === 'delta' ? 'delta' : 'cumulative',
         intervalMs: options.otlp.intervalMs,
         timeoutMs: options.otlp.timeoutMs,
         pointsPerRequest: options.otlpPointsPerRequest ?? DEFAULT_OTLP_POINTS_PER_REQUEST,
         log: options.log ?? silentLogger,
       });
-      readers.push(this.otlpPush);
+      this.otlpPush.start();
     }
-    this.provider = new MeterProvider({ resource: exporterResource(options.version), readers });
   }
 
   /** Publishes a new snapshot and renders it; renders run one after another, each of the newest snapshot. */
@@ -131,61 +122,47 @@ export class TelemetryPipeline {
     return next;
   }
 
-  /**
-   * Renders the snapshot a chunk of families at a time, through the Prometheus reader and serializer, into one
-   * gzip stream: the text of one chunk exists at a time, and only the compressed bytes are kept.
-   */
+  /** Renders the snapshot a chunk at a time into one gzip stream; only the compressed bytes are kept. */
   private async render(snapshot: Snapshot, generation: number): Promise<RenderedMetrics> {
     const began = performance.now();
-    // Output in parts of up to 256 KB rather than zlib's 16 KB: fewer buffers kept, fewer callbacks.
-    const gzip = createGzip({ chunkSize: 256 * 1024 });
-    const compressed: Buffer[] = [];
-    gzip.on('data', (chunk: Buffer) => compressed.push(chunk));
-    const ended = once(gzip, 'end');
-    let plainBytes = 0;
-    try {
-      let first = true;
-      for (const chunk of chunks(publishedFamilies(snapshot, this.compat), this.chunkPoints)) {
-        let text = await this.renderChunk(snapshot, chunk.families, first);
-        // The serializer heads every family it writes; a family's later parts go on without it.
-        if (chunk.continued) text = withoutHeader(text, chunk.families[0]!);
-        first = false;
-        const bytes = Buffer.byteLength(text);
-        plainBytes += bytes;
-        // zlib is done with a chunk when its write calls back; only then is the scratch buffer reused.
-        const input =
-          bytes <= this.scratch.length
-            ? this.scratch.subarray(0, this.scratch.write(text))
-            : Buffer.from(text);
-        await new Promise<void>((resolve, reject) =>
-          gzip.write(input, (error) => (error ? reject(error) : resolve())),
-        );
-      }
-      gzip.end();
-      await ended;
-    } finally {
-      this.prometheusProducer.window = undefined;
-      gzip.destroy();
-    }
+    const families = publishedFamilies(snapshot, this.compat);
+    const options = this.textOptions(snapshot.takenAtMs);
+    const gzip = await openGzip(prometheusText(families, options));
     this.renderedGeneration = generation;
-    this.latest = {
-      gzipParts: compressed,
-      gzipBytes: compressed.reduce((sum, part) => sum + part.length, 0),
-      plainBytes,
-      renderedAtMs: Date.now(),
-      renderSeconds: (performance.now() - began) / 1000,
-    };
+    this.latest = this.rendered(gzip, () =>
+      prometheusText(publishedFamilies(snapshot, this.compat), options),
+    );
+    this.latest.renderSeconds = (performance.now() - began) / 1000;
     return this.latest;
   }
 
-  private async renderChunk(
-    snapshot: Snapshot,
-    families: readonly PublishedFamily[],
-    first: boolean,
-  ): Promise<string> {
-    this.prometheusProducer.window = { takenAtMs: snapshot.takenAtMs, families };
-    const { resourceMetrics } = await this.prometheus.collect({ timeoutMillis: 10_000 });
-    return (first ? this.firstSerializer : this.nextSerializer).serialize(resourceMetrics);
+  private rendered(gzip: OpenGzip, text: () => Iterable<string>): RenderedMetrics {
+    const liveText = () => Buffer.from(followingText(this.live(), this.textOptions(Date.now())));
+    return {
+      gzipParts: gzip.parts,
+      gzipBytes: gzip.bytes,
+      plainBytes: gzip.plainBytes,
+      renderedAtMs: Date.now(),
+      renderSeconds: 0,
+      body: (compressed) => {
+        const live = liveText();
+        if (compressed) {
+          const tail = closeGzip(gzip, live);
+          return { bytes: gzip.bytes + tail.length, parts: [...gzip.parts, tail] };
+        }
+        return { bytes: gzip.plainBytes + live.length, parts: plainParts(text(), live) };
+      },
+    };
+  }
+
+  private textOptions(takenAtMs: number): TextOptions {
+    return {
+      resource: this.resource,
+      scope: this.scope,
+      takenAtMs,
+      processStartMs: this.processStartMs,
+      chunkPoints: this.chunkPoints,
+    };
   }
 
   /** How OTLP pushing has gone, when an endpoint is set. */
@@ -195,22 +172,20 @@ export class TelemetryPipeline {
 
   /** Pushes the current snapshot by OTLP now (used at shutdown, so the last values are not lost). */
   async forceFlush(): Promise<void> {
-    await this.provider.forceFlush();
+    await this.otlpPush?.flush();
   }
 
   async shutdown(): Promise<void> {
-    await this.provider.shutdown();
+    await this.otlpPush?.shutdown();
   }
 }
 
-/** The whole gzip body in one buffer, for tests and tools (the server sends the parts as they are). */
-export function gzippedBody(rendered: RenderedMetrics): Buffer {
-  return Buffer.concat(rendered.gzipParts);
+function* plainParts(text: Iterable<string>, live: Buffer): Generator<Buffer> {
+  for (const piece of text) yield Buffer.from(piece);
+  yield live;
 }
 
-/** The text after a family's HELP, UNIT (when it has a unit) and TYPE lines. */
-function withoutHeader(text: string, family: PublishedFamily): string {
-  let at = 0;
-  for (let line = family.definition.unit ? 3 : 2; line > 0; line--) at = text.indexOf('\n', at) + 1;
-  return text.slice(at);
+/** The whole gzip body of one response, in one buffer, for tests and tools. */
+export function gzippedBody(rendered: RenderedMetrics): Buffer {
+  return Buffer.concat([...rendered.body(true).parts]);
 }

@@ -8,8 +8,8 @@ import { config, configError } from './fixtures.js';
 /** PostgreSQL's integer settings in milliseconds (statement_timeout, idle_session_timeout, ...) stop here. */
 const POSTGRES_INT_MAX = 2_147_483_647;
 const durations = settings.filter((spec) => spec.type === 'duration');
-/** Each interval set to its maximum, so that a timeout at its own maximum still fits within it. */
-const longIntervals = ['refresh.interval', 'otlp.interval'];
+/** Each interval (and the OTLP push's timeout) set to its maximum, so that a timeout at its own maximum still fits within it. */
+const longIntervals = ['refresh.interval', 'otlp.interval', 'otlp.timeout'];
 
 function flagsWith(key: string, text: string): string[] {
   const flags = new Map(longIntervals.map((interval) => [interval, formatDuration(maxOf(interval))]));

@@ -143,6 +143,40 @@ describe('configuration loading', () => {
     assert.equal(config(['--database.host=db']).database?.port, 5432);
   });
 
+  it('takes the OTLP transport, temporality, timeout and OTEL_SDK_DISABLED from the standard variables', () => {
+    const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317' };
+    const otlp = config([], {
+      ...endpoint,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'grpc',
+      OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'delta',
+      OTEL_EXPORTER_OTLP_TIMEOUT: '2500',
+    }).otlp;
+    assert.deepEqual([otlp?.protocol, otlp?.temporality, otlp?.requestTimeoutMs], ['grpc', 'delta', 2_500]);
+    // Every counter is observed, which lowmemory sends as cumulative.
+    const lowMemory = { ...endpoint, OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'lowmemory' };
+    assert.equal(config([], lowMemory).otlp?.temporality, 'cumulative');
+    assert.equal(config([], { ...endpoint, OTEL_SDK_DISABLED: 'true' }).otlp, undefined);
+    assert.equal(config(['--otlp.protocol=http/json'], endpoint).otlp?.protocol, 'http/json');
+
+    const protocol = configError(() =>
+      config([], { ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/thrift' }),
+    );
+    assert.equal(protocol.setting, 'otlp.protocol');
+    assert.match(protocol.message, /OTEL_EXPORTER_OTLP_PROTOCOL.*"http\/thrift" is not one of/);
+    const temporality = configError(() =>
+      config([], { ...endpoint, OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'sometimes' }),
+    );
+    assert.match(
+      temporality.message,
+      /otlp\.temporality .*OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE/,
+    );
+    const disabled = configError(() => config([], { ...endpoint, OTEL_SDK_DISABLED: 'perhaps' }));
+    assert.match(disabled.message, /otlp\.disabled .*OTEL_SDK_DISABLED/);
+    const timeout = configError(() => config([], { ...endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: 'soon' }));
+    assert.match(timeout.message, /otlp\.request-timeout .*OTEL_EXPORTER_OTLP_TIMEOUT/);
+  });
+
   it('follows the OpenTelemetry variables for OTLP push', () => {
     assert.equal(config([]).otlp, undefined);
     const generic = config([], {
@@ -156,6 +190,10 @@ describe('configuration loading', () => {
       intervalMs: 15_000,
       timeoutMs: 5_000,
       headers: { authorization: 'Bearer abc', 'x-tenant': 'ops' },
+      protocol: 'http/protobuf',
+      temporality: 'cumulative',
+      // The request timeout's default (10 s) shortened to the push's.
+      requestTimeoutMs: 5_000,
     });
     const specific = config([], {
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://generic:4318',

@@ -34,6 +34,7 @@ const settingsNotInChart = new Map([
   ['web.max-connections', 'rarely changed; extraEnv'],
   ['web.response-timeout', 'rarely changed; extraEnv'],
   ['web.status-page', 'rarely changed; extraEnv'],
+  ['otlp.disabled', 'an empty otlp.endpoint; OTEL_SDK_DISABLED through extraEnv'],
 ]);
 
 function valueAt(path: string): unknown {

@@ -19,7 +19,10 @@ interface Usage {
 }
 
 function metricNames(text: string): string[] {
-  return [...new Set([...text.matchAll(/\bharbor_[a-z0-9_]+\b/g)].map((match) => match[0]))];
+  // The exporter's own names, and the process and runtime names every Prometheus client library uses; not
+  // labels (nodejs_version=).
+  const names = text.matchAll(/\b(?:harbor|process|nodejs)_[a-z0-9_]+\b(?!\s*=(?!=))/g);
+  return [...new Set([...names].map((match) => match[0]))];
 }
 
 /** Problems with the names and labels of one expression or text, as readable lines. */
@@ -30,7 +33,7 @@ function problems({ where, text, labels = [] }: Usage): string[] {
     if (!attributesByName.has(name)) found.push(`${where}: ${name} is not a metric the exporter publishes`);
   }
   const known = new Set([...targetLabels, ...names.flatMap((name) => attributesByName.get(name) ?? [])]);
-  for (const match of text.matchAll(/\b(harbor_[a-z0-9_]+)\{([^}]*)\}/g)) {
+  for (const match of text.matchAll(/\b((?:harbor|process|nodejs)_[a-z0-9_]+)\{([^}]*)\}/g)) {
     const attributes = new Set([...targetLabels, ...(attributesByName.get(match[1]!) ?? [])]);
     for (const matcher of match[2]!.matchAll(/([a-zA-Z_]\w*)\s*(?:=~|!~|!=|=)/g)) {
       if (!attributes.has(matcher[1]!)) found.push(`${where}: ${match[1]} has no label ${matcher[1]}`);

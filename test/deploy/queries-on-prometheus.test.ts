@@ -17,7 +17,11 @@ if (skip) console.log(`# ${skip}`);
 const job = 'harbor-exporter';
 const sourceOf = new Map(catalog.map((definition) => [exposedName(definition), definition.source]));
 /** Metrics that have no series in this test's setup, and why. */
-const absentHere = new Map([['harbor_database_replication_lag_seconds', 'published by a standby only']]);
+const absentHere = new Map([
+  ['harbor_database_replication_lag_seconds', 'published by a standby only'],
+  ['harbor_exporter_otlp_pushes_total', 'published with an OTLP endpoint only'],
+  ['harbor_exporter_otlp_last_success_timestamp_seconds', 'published with an OTLP endpoint only'],
+]);
 
 /** A dashboard query as Grafana sends it for this test's job, over the last minute. */
 function asSent(expr: string): string {
@@ -33,7 +37,9 @@ function asSent(expr: string): string {
  * not filter on a threshold (a filter may rightly leave nothing on healthy data).
  */
 function expectsData(query: DashboardQuery): boolean {
-  const names = [...query.expr.matchAll(/\bharbor_[a-z0-9_]+\b/g)].map((match) => match[0]);
+  const names = [...query.expr.matchAll(/\b(?:harbor|process|nodejs)_[a-z0-9_]+\b/g)].map(
+    (match) => match[0],
+  );
   const filters = /[<>]|==|!=\s*\d/.test(query.expr.replace(/\{[^}]*\}/g, ''));
   return !filters && names.every((name) => sourceOf.get(name) !== 'kubernetes' && !absentHere.has(name));
 }

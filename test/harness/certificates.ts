@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import path, { join } from 'node:path';
 
 /** A certificate and its key as files. */
 export interface CertificateFiles {
@@ -97,4 +97,34 @@ export class TestCertificates {
   private openssl(args: string[]): void {
     execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   }
+}
+
+/** A self-signed certificate for 127.0.0.1 made with openssl, valid for a day: the paths of its key and certificate. */
+export function selfSignedCertificate(
+  dir: string,
+  name: string,
+  files = { key: path.join(dir, `${name}-key.pem`), cert: path.join(dir, `${name}-cert.pem`) },
+): { key: string; cert: string } {
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      `/CN=${name}`,
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      files.key,
+      '-out',
+      files.cert,
+    ],
+    { stdio: 'ignore' },
+  );
+  return files;
 }

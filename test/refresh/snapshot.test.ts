@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
-import { DataPointType } from '@opentelemetry/sdk-metrics';
+import { emptyResource } from '@opentelemetry/resources';
+import { AggregationTemporality, DataPointType } from '@opentelemetry/sdk-metrics';
 import { ProjectFilter } from '../../src/refresh/project-filter.js';
 import { SnapshotBuilder, type Snapshot } from '../../src/refresh/snapshot.js';
 import type { CollectorState, SourceState } from '../../src/refresh/source-runner.js';
 import type { Point } from '../../src/refresh/observations.js';
 import { familyPoints, pointLists } from '../harness/points.js';
-import { SnapshotMetricProducer } from '../../src/telemetry/snapshot-producer.js';
+import { toResourceMetrics } from '../../src/telemetry/metric-data.js';
+import { publishedFamilies } from '../../src/telemetry/published-families.js';
 
 const noFilter = new ProjectFilter([], []);
 
@@ -145,13 +147,21 @@ describe('snapshot builder', () => {
     assert.equal(pointOf(refreshes(9), 'harbor_exporter_source_up')?.startTimeMs, undefined);
   });
 
-  it('hands counter start times to the OpenTelemetry readers', async () => {
+  it('hands counter start times to the OpenTelemetry serializer and exporters', () => {
     let now = 10_000;
     let current: Snapshot | undefined;
     const builder = new SnapshotBuilder(noFilter, { version: '1' }, () => now);
-    const producer = new SnapshotMetricProducer(() => current, new Set(), { name: 't', version: '1' }, 500);
-    const collect = async () => {
-      const { resourceMetrics } = await producer.collect();
+    const collect = () => {
+      const resourceMetrics = toResourceMetrics(
+        publishedFamilies(current!, new Set()),
+        emptyResource(),
+        { name: 't', version: '1' },
+        {
+          endTimeMs: current!.takenAtMs,
+          gaugeStartMs: 500,
+          temporality: AggregationTemporality.CUMULATIVE,
+        },
+      );
       const metrics = resourceMetrics.scopeMetrics[0]!.metrics;
       const refreshes = metrics.find(
         (metric) => metric.descriptor.name === 'harbor_exporter_source_refreshes',
@@ -168,10 +178,10 @@ describe('snapshot builder', () => {
       };
     };
     current = builder.build([sourceState({ refreshes: 4 })]);
-    assert.deepEqual(await collect(), { value: 4, start: 10_000, end: 10_000, gaugeStart: 500 });
+    assert.deepEqual(collect(), { value: 4, start: 10_000, end: 10_000, gaugeStart: 500 });
     now = 20_000;
     current = builder.build([sourceState({ refreshes: 1 })]);
-    assert.deepEqual(await collect(), { value: 1, start: 20_000, end: 20_000, gaugeStart: 500 });
+    assert.deepEqual(collect(), { value: 1, start: 20_000, end: 20_000, gaugeStart: 500 });
   });
 
   it('publishes only the projects the filter allows', () => {

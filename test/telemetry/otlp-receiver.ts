@@ -1,4 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import * as grpc from '@grpc/grpc-js';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import protobuf from 'protobufjs';
@@ -91,11 +93,20 @@ function attributesOf(list: DecodedKeyValue[] = []): Record<string, string> {
   );
 }
 
+/** Server certificate and key, and the CA that client certificates must be signed by (TLS with client auth). */
+export interface ReceiverTls {
+  key: Buffer;
+  cert: Buffer;
+  clientCa: Buffer;
+}
+
 const nanosToMillis = (nanos?: string) => Number(BigInt(nanos ?? '0') / 1_000_000n);
 
-/** Decodes an OTLP/HTTP protobuf metrics request body. */
-export function decodeMetricsRequest(body: Buffer): Omit<Push, 'receivedAtMs' | 'headers'> {
-  const message = requestType.decode(body);
+/** Decodes an OTLP metrics request body: protobuf (HTTP or gRPC), or OTLP/JSON read into the same messages. */
+export function decodeMetricsRequest(body: Buffer, json = false): Omit<Push, 'receivedAtMs' | 'headers'> {
+  const message = json
+    ? requestType.fromObject(JSON.parse(body.toString('utf8')) as Record<string, unknown>)
+    : requestType.decode(body);
   const request = requestType.toObject(message, { longs: String, defaults: false }) as DecodedRequest;
   const metrics = new Map<string, PushedMetric>();
   let resource: Record<string, string> = {};
@@ -124,7 +135,21 @@ export function decodeMetricsRequest(body: Buffer): Omit<Push, 'receivedAtMs' | 
   return { resource, metrics };
 }
 
-/** An OTLP/HTTP receiver on a free loopback port that keeps every metrics push it gets. */
+/** OpenTelemetry's metrics service as gRPC serves it (opentelemetry-proto, collector/metrics/v1). */
+const METRICS_SERVICE: grpc.ServiceDefinition = {
+  Export: {
+    path: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: (body: Buffer) => body,
+    requestDeserialize: (body: Buffer) => body,
+    // ExportMetricsServiceResponse with no partial_success: an empty message.
+    responseSerialize: () => Buffer.alloc(0),
+    responseDeserialize: (body: Buffer) => body,
+  },
+};
+
+/** An OTLP receiver on a free loopback port (HTTP: protobuf or JSON; or gRPC) that keeps every metrics push it gets. */
 export class OtlpReceiver {
   readonly pushes: Push[] = [];
   readonly rejected: string[] = [];
@@ -152,11 +177,57 @@ export class OtlpReceiver {
     return bySnapshot;
   }
 
-  private constructor(private readonly server: Server) {}
+  /** The gRPC server and the port it bound, for a gRPC receiver. */
+  private grpcServer?: { server: grpc.Server; port: number };
 
-  static async start(): Promise<OtlpReceiver> {
-    const server = createServer();
-    const receiver = new OtlpReceiver(server);
+  private constructor(
+    private readonly server: Server | undefined,
+    private readonly tls = false,
+  ) {}
+
+  /** Keeps a valid push, or refuses it while `refusing`; throws on a body that does not decode. */
+  private receive(body: Buffer, headers: IncomingHttpHeaders, json: boolean): boolean {
+    const push = { receivedAtMs: Date.now(), headers, ...decodeMetricsRequest(body, json) };
+    if (this.refusing) {
+      this.refused++;
+      return false;
+    }
+    this.pushes.push(push);
+    return true;
+  }
+
+  /** A gRPC receiver: the OTLP metrics service on a free loopback port, without TLS. */
+  static async startGrpc(tls?: ReceiverTls): Promise<OtlpReceiver> {
+    const server = new grpc.Server();
+    const receiver = new OtlpReceiver(undefined, !!tls);
+    server.addService(METRICS_SERVICE, {
+      Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
+        const headers = Object.fromEntries(
+          Object.entries(call.metadata.getMap()).map(([key, value]) => [key, String(value)]),
+        );
+        try {
+          if (receiver.receive(call.request, headers, false)) callback(null, Buffer.alloc(0));
+          else callback({ code: grpc.status.INVALID_ARGUMENT, details: 'refused' });
+        } catch (error) {
+          receiver.rejected.push(String(error));
+          callback({ code: grpc.status.INVALID_ARGUMENT, details: String(error) });
+        }
+      },
+    });
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', grpcCredentials(tls), (error, bound) =>
+        error ? reject(error) : resolve(bound),
+      ),
+    );
+    receiver.grpcServer = { server, port };
+    return receiver;
+  }
+
+  static async start(tls?: ReceiverTls): Promise<OtlpReceiver> {
+    const server = tls
+      ? createTlsServer({ key: tls.key, cert: tls.cert, ca: tls.clientCa, requestCert: true })
+      : createServer();
+    const receiver = new OtlpReceiver(server, !!tls);
     server.on('request', (request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -168,15 +239,15 @@ export class OtlpReceiver {
         }
         let body = Buffer.concat(chunks);
         if (request.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
+        const json = request.headers['content-type'] === 'application/json';
         try {
-          const push = { receivedAtMs: Date.now(), headers: request.headers, ...decodeMetricsRequest(body) };
-          if (receiver.refusing) {
-            receiver.refused++;
+          if (!receiver.receive(body, request.headers, json)) {
             response.writeHead(400).end();
             return;
           }
-          receiver.pushes.push(push);
-          response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+          response
+            .writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' })
+            .end(json ? '{}' : undefined);
         } catch (error) {
           receiver.rejected.push(String(error));
           response.writeHead(400).end();
@@ -187,12 +258,36 @@ export class OtlpReceiver {
     return receiver;
   }
 
+  /** Waits for the latest push to be one that `wanted` accepts, and returns it. */
+  async latestPush(wanted: (push: Push) => boolean, what: string): Promise<Push> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const push = this.pushes.at(-1);
+      if (push && wanted(push)) return push;
+      if (Date.now() > deadline) throw new Error(`no push ${what} arrived`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const scheme = this.tls ? 'https' : 'http';
+    if (this.grpcServer) return `${scheme}://127.0.0.1:${this.grpcServer.port}`;
+    return `${scheme}://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    if (this.grpcServer) return void this.grpcServer.server.forceShutdown();
+    this.server!.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
+}
+
+/** Without TLS, or with it and client certificates required. */
+function grpcCredentials(tls?: ReceiverTls): grpc.ServerCredentials {
+  if (!tls) return grpc.ServerCredentials.createInsecure();
+  return grpc.ServerCredentials.createSsl(
+    tls.clientCa,
+    [{ private_key: tls.key, cert_chain: tls.cert }],
+    true,
+  );
 }

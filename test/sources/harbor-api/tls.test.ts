@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import {
   HarborApiSource,
   fixedHarborApiSettings,
 } from '../../../src/sources/harbor-api/harbor-api-source.js';
+import { selfSignedCertificate } from '../../harness/certificates.js';
 import { createHarborDatabase, type HarborTestDatabase } from '../../harness/postgres.js';
 import { ContractRecorder } from '../../harness/swagger-contract.js';
 
@@ -23,27 +23,10 @@ describe('Harbor API over TLS', () => {
   before(async () => {
     // A self-signed certificate for 127.0.0.1, made for this test.
     dir = mkdtempSync(path.join(tmpdir(), 'harbor-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=harbor-test',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        path.join(dir, 'key.pem'),
-        '-out',
-        path.join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    selfSignedCertificate(dir, 'harbor-test', {
+      key: path.join(dir, 'key.pem'),
+      cert: path.join(dir, 'cert.pem'),
+    });
     db = await createHarborDatabase({ repositories: 5, seed: 22 });
     simulator = await HarborApiSimulator.start({
       database: db.server.clientConfig(db.name),
