@@ -17,8 +17,6 @@ export interface DatabaseSettings {
   connectTimeoutMs: number;
   /** Named (server-side prepared) statements, parsed and planned once per connection. */
   preparedStatements: boolean;
-  /** Statements sent without waiting for the answers to those before them on the connection. */
-  pipelining: boolean;
 }
 
 export interface HarborApiSettings {
@@ -116,7 +114,6 @@ export function buildConfig(parsed: ParsedInvocation): ExporterConfig {
     idleSessionTimeoutMs: get<number>('database.idle-session-timeout')!,
     connectTimeoutMs: get<number>('database.connect-timeout')!,
     preparedStatements: get<boolean>('database.prepared-statements')!,
-    pipelining: get<boolean>('database.pipelining')!,
   };
   const url = get<string>('database.url');
   const database = url
