@@ -56,6 +56,19 @@ export class DatabaseSource implements Source<HarborDatabase> {
     return this.pool?.maxConnections ?? 1;
   }
 
+  /**
+   * The server answered when it failed a statement with an error of its own (severity ERROR: a statement timeout
+   * behind a lock, a missing table), not when it could not be reached or ended or refused the session.
+   */
+  answeredWith(error: unknown): boolean {
+    if (error instanceof DatabaseConnectError) return false;
+    for (let cause = error; cause instanceof Error; cause = cause.cause) {
+      const { code, severity } = cause as { code?: unknown; severity?: unknown };
+      if (typeof code === 'string' && severity !== undefined) return severity === 'ERROR';
+    }
+    return false;
+  }
+
   async beginRefresh(): Promise<SourceSession<HarborDatabase>> {
     if (this.closed) throw new Error('database source is closed');
     const pool = await this.currentPool();
