@@ -85,8 +85,8 @@ export class DatabaseConnectError extends Error {
  * for it, and a connection runs what it is given in order.
  */
 export class HarborPool {
-  /** Connections checked out now (so that end() can close them mid-statement), each with its error listener. */
-  private readonly active = new Map<pg.PoolClient, (error: Error) => void>();
+  /** Connections checked out now, so that end() can close them mid-statement. */
+  private readonly active = new Set<pg.PoolClient>();
   /** Why a checked-out connection can no longer be trusted, once the server has said so. */
   private readonly failures = new WeakMap<pg.PoolClient, Error>();
   private limitsWarned = false;
@@ -152,7 +152,7 @@ export class HarborPool {
       if (!this.failures.has(client)) this.failures.set(client, error);
     };
     client.on('error', onError);
-    this.active.set(client, onError);
+    this.active.add(client);
     let failure: Error | undefined;
     // A guard in case the server never answers (network cut). Not pg's query_timeout: it gives the statement a
     // callback, and pg keeps every row of a statement that has one.
@@ -202,7 +202,7 @@ export class HarborPool {
   async end(): Promise<void> {
     const ended = this.pool.end();
     // pg's end() destroys the socket of a connection with a statement running.
-    for (const client of this.active.keys()) void client.end().catch(() => {});
+    for (const client of this.active) void client.end().catch(() => {});
     await ended;
   }
 }
