@@ -613,7 +613,26 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       name: 'harbor_database_replication_lag_seconds',
       kind: 'gauge',
       unit: 's',
-      help: 'On a standby: how far replay trails the primary (0 when all received WAL is replayed); absent on a primary.',
+      help:
+        'On a standby with a WAL receiver: the age of the last replayed transaction while received WAL waits to be ' +
+        'replayed, 0 when all received WAL is replayed; absent on a primary, without a WAL receiver, or before any ' +
+        'transaction was replayed (unknown).',
+      attributes: [],
+    },
+    {
+      name: 'harbor_database_replication_lag_bytes',
+      kind: 'gauge',
+      unit: 'By',
+      help: 'On a standby with a WAL receiver: WAL received from the primary and not yet replayed; absent otherwise.',
+      attributes: [],
+    },
+    {
+      name: 'harbor_database_wal_receiver_up',
+      kind: 'gauge',
+      unit: '1',
+      help:
+        '1 when a WAL receiver runs on the standby (streaming from the primary, or trying to), 0 when none does; ' +
+        'absent on a primary.',
       attributes: [],
     },
   ]),

@@ -19,8 +19,6 @@ export interface DatabaseSettings {
   connectTimeoutMs: number;
   /** Named (server-side prepared) statements, parsed and planned once per connection. */
   preparedStatements: boolean;
-  /** Statements sent without waiting for the answers to those before them on the connection. */
-  pipelining: boolean;
 }
 
 export interface HarborApiSettings {
@@ -136,7 +134,6 @@ export function buildConfig(parsed: ParsedInvocation): ExporterConfig {
     idleSessionTimeoutMs: get('database.idle-session-timeout'),
     connectTimeoutMs: get('database.connect-timeout'),
     preparedStatements: get('database.prepared-statements'),
-    pipelining: get('database.pipelining'),
   };
   const database = databaseDefaults.host ? databaseDefaults : undefined;
   if (

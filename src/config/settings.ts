@@ -189,15 +189,6 @@ const table = [
       'every refresh. Turn off behind a pooler in transaction mode that cannot keep them (PgBouncer before 1.21).',
   },
   {
-    key: 'database.pipelining',
-    type: 'bool',
-    default: 'true',
-    help:
-      'For registries under 10,000 repositories, send each statement of a refresh at once, without waiting for the ' +
-      'answers to those before it on its connection, so that the server runs them back to back; each keeps its ' +
-      'own transaction and error. Turn off behind a pooler that does not pass pipelined statements through.',
-  },
-  {
     key: 'database.connect-timeout',
     type: 'duration',
     default: '10s',

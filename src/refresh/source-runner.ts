@@ -45,6 +45,8 @@ interface RunnerOptions {
 const STOP_GRACE_MS = 2_000;
 const STILL_RUNNING =
   'the previous refresh passed its deadline and has not finished yet; not starting another';
+/** Distinct failure messages remembered per kind of failure, so that messages taking turns are logged once each. */
+const REMEMBERED_MESSAGES = 8;
 
 /**
  * Refreshes one source in the background: on a fixed interval, with a deadline, never overlapping itself.
@@ -57,12 +59,18 @@ export class SourceRunner<Client> {
   /** refresh() calls, one after another. */
   private queue: Promise<unknown> = Promise.resolve();
   /** The collectors' work of the current refresh until it settles; may outlive the refresh's deadline. */
-  private inFlight?: { settled: Promise<void>; controller: AbortController };
+  private inFlight?: { settled: Promise<void>; controller: AbortController; progress: RefreshProgress };
   private stopped = false;
   private state: SourceState;
   private readonly lastGood = new Map<string, { points: PointsByMetric; at: number }>();
   private readonly collectorErrors = new Map<string, number>();
   private readonly collectorLastSuccess = new Map<string, number>();
+  /**
+   * The messages logged since each failure began (the refresh's own, each collector's), forgotten when it ends:
+   * a failure is logged once however its messages alternate (a refresh that timed out, then one skipped because
+   * it is still running, and again).
+   */
+  private readonly loggedFailures = new Map<string, Set<string>>();
   private readonly now: () => number;
 
   constructor(
@@ -136,7 +144,9 @@ export class SourceRunner<Client> {
     const started = performance.now();
     const log = this.options.log.child({ source: this.source.name });
     if (this.inFlight) {
-      this.publish(started, this.allFailed(STILL_RUNNING), STILL_RUNNING, this.upMetrics(false), log);
+      // The source is up if it answered the refresh still running: a statement waiting on a lock is slow, not down.
+      const answered = this.inFlight.progress.answered;
+      this.publish(started, this.allFailed(STILL_RUNNING), STILL_RUNNING, this.upMetrics(answered), log);
       return this.state;
     }
 
@@ -155,7 +165,7 @@ export class SourceRunner<Client> {
       () => {},
       () => {},
     );
-    const inFlight = { settled, controller };
+    const inFlight = { settled, controller, progress };
     this.inFlight = inFlight;
     void settled.then(() => {
       if (this.inFlight === inFlight) this.inFlight = undefined;
@@ -207,7 +217,7 @@ export class SourceRunner<Client> {
       return {
         results: this.allFailed(message),
         sessionError: message,
-        own: this.upMetrics(false),
+        own: this.upMetrics(this.source.answeredWith?.(error) ?? false),
       };
     }
     progress.answered = true;
@@ -225,7 +235,8 @@ export class SourceRunner<Client> {
           await session.verify();
         } catch (error) {
           const message = errorMessage(error);
-          return { results: this.allFailed(message), sessionError: message, own: this.upMetrics(false) };
+          const answered = this.source.answeredWith?.(error) ?? false;
+          return { results: this.allFailed(message), sessionError: message, own: this.upMetrics(answered) };
         }
       }
       const own = new Observations(['exporter', 'source']);
@@ -295,6 +306,7 @@ export class SourceRunner<Client> {
     const collectorStates: CollectorState[] = sorted.map((result) => {
       const name = result.collector.name;
       if (result.points) {
+        this.loggedFailures.delete(`collector ${name}`);
         this.lastGood.set(name, { points: result.points, at: finished });
         this.collectorLastSuccess.set(name, finished / 1000);
         return {
@@ -309,9 +321,8 @@ export class SourceRunner<Client> {
       }
       const errors = (this.collectorErrors.get(name) ?? 0) + 1;
       this.collectorErrors.set(name, errors);
-      // One line when a failure starts or changes, not one per refresh.
-      const previous = this.state.collectors.find((state) => state.name === name);
-      if (!sessionError && previous?.lastError !== result.error) {
+      // One line per message while the failure lasts, not one per refresh.
+      if (!sessionError && this.firstTime(`collector ${name}`, result.error!)) {
         log.warn('collector failed', { collector: name, err: result.error });
       }
       const kept = this.lastGood.get(name);
@@ -330,7 +341,8 @@ export class SourceRunner<Client> {
     });
     const success = !sessionError && collectorStates.every((state) => state.success);
     const durationSeconds = elapsedSeconds(started);
-    if (sessionError && sessionError !== this.state.lastError)
+    if (!sessionError) this.loggedFailures.delete('refresh');
+    if (sessionError && this.firstTime('refresh', sessionError))
       log.warn('refresh failed', { err: sessionError });
     else if (!sessionError && !this.state.success && this.state.refreshes > 0 && success)
       log.info('source recovered');
@@ -348,6 +360,16 @@ export class SourceRunner<Client> {
       own,
     };
     this.options.onRefreshed(this.state);
+  }
+
+  /** Whether `message` is new for this failure (`kind`): remembered, a few at most, until the failure ends. */
+  private firstTime(kind: string, message: string): boolean {
+    let seen = this.loggedFailures.get(kind);
+    if (!seen) this.loggedFailures.set(kind, (seen = new Set()));
+    if (seen.has(message)) return false;
+    if (seen.size >= REMEMBERED_MESSAGES) seen.delete(seen.values().next().value!);
+    seen.add(message);
+    return true;
   }
 }
 

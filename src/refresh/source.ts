@@ -22,6 +22,11 @@ export interface Source<Client = unknown> {
   beginRefresh(signal: AbortSignal): Promise<SourceSession<Client>>;
   /** Catalog metric (collector `source`) set to 1 when the source answered a refresh, 0 when it did not. */
   upMetric?: string;
+  /**
+   * Whether an error from beginRefresh or a session's verify still shows that the source answered (it refused or
+   * cancelled a statement, e.g. at a statement timeout behind a lock) rather than that it is down.
+   */
+  answeredWith?(error: unknown): boolean;
   /** How many collectors may run at once against this source (Infinity: all of them). */
   concurrency: number;
   close(): Promise<void>;

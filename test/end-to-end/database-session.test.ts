@@ -3,11 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { silentLogger } from '../../src/log.js';
 import type { DatabaseSettings } from '../../src/config/config.js';
-import { Observations } from '../../src/refresh/observations.js';
 import {
   DatabaseSource,
   fixedDatabaseSettings,
-  LARGE_REFRESH_ROWS,
   type HarborDatabase,
 } from '../../src/sources/postgres/database-source.js';
 import { createHarborDatabase, type HarborTestDatabase } from '../harness/postgres.js';
@@ -112,7 +110,7 @@ describe('the database session the exporter opens', () => {
   });
 });
 
-describe('statements pipelined on the connections a refresh holds', () => {
+describe('statements on the connections of the pool', () => {
   let db: HarborTestDatabase;
   before(async () => {
     db = await createHarborDatabase({ repositories: 3, seed: 5 });
@@ -130,17 +128,6 @@ describe('statements pipelined on the connections a refresh holds', () => {
     return (await Promise.all(asked)).map((rows) => rows[0]!.pid);
   }
 
-  /**
-   * A refresh's session, pipelined: statements are pipelined once a finished refresh has shown the registry to be
-   * small, so one such refresh comes first.
-   */
-  async function pipelinedSession(source: DatabaseSource) {
-    const first = await source.beginRefresh();
-    first.finish?.(new Observations(['exporter', 'source']));
-    await first.release?.();
-    return source.beginRefresh();
-  }
-
   /** A source on the test database with `settings` changed, closed after `work`. */
   async function withSource(
     settings: Partial<DatabaseSettings>,
@@ -154,26 +141,16 @@ describe('statements pipelined on the connections a refresh holds', () => {
     }
   }
 
-  it('spreads statements asked for at once evenly over the connections it holds', async () => {
-    await withSource({ maxConnections: 2 }, async (source) => {
-      const session = await pipelinedSession(source);
-      const pids = await backendsOf(session.client, 6, 0.02);
-      session.release?.();
-      const perConnection = [...new Set(pids)].map((pid) => pids.filter((seen) => seen === pid).length);
-      assert.deepEqual(perConnection, [3, 3]);
-    });
-  });
-
-  it('keeps a failed statement to itself: the ones queued behind it on its connection still answer', async () => {
+  it('keeps a failed statement to itself: the ones asked for with it still answer', async () => {
     await withSource({ maxConnections: 1 }, async (source) => {
-      const session = await pipelinedSession(source);
+      const session = await source.beginRefresh();
       const asked = [
         session.client.query('first', 'SELECT 1 AS n'),
         session.client.query('broken', 'SELECT * FROM no_such_table'),
         session.client.query('third', 'SELECT 3 AS n'),
       ];
       const [first, broken, third] = await Promise.allSettled(asked);
-      session.release?.();
+      await session.release?.();
       assert.deepEqual(first, { status: 'fulfilled', value: [{ n: 1 }] });
       assert.equal(broken?.status, 'rejected');
       assert.match(
@@ -184,74 +161,12 @@ describe('statements pipelined on the connections a refresh holds', () => {
     });
   });
 
-  it('sends the statements asked for together longest first, by their cost at the last refresh', async () => {
-    await withSource({ maxConnections: 1 }, async (source) => {
-      /** When each statement began on the server, for statements asked for in this order at once. */
-      const startsOf = async () => {
-        const session = await pipelinedSession(source);
-        const ask = (name: string, sleepSeconds: number) =>
-          session.client.query<{ began: string }>(
-            name,
-            `SELECT clock_timestamp()::text AS began, pg_sleep(${sleepSeconds}) IS NULL AS slept`,
-          );
-        const answers = await Promise.all([ask('short one', 0), ask('short two', 0), ask('long one', 0.1)]);
-        await session.release?.();
-        return answers.map((rows) => rows[0]!.began);
-      };
-      const [firstShort, , firstLong] = await startsOf();
-      // Unknown costs: sent in the order asked.
-      assert.ok(firstShort! < firstLong!);
-      const [secondShort, , secondLong] = await startsOf();
-      assert.ok(secondLong! < secondShort!, 'the long statement went first once its cost was known');
-    });
-  });
-
-  it('works with the connections it could get when the server refuses some', async () => {
-    await db.admin.query(`CREATE ROLE exporter_one LOGIN PASSWORD 'one' CONNECTION LIMIT 1`);
-    await db.admin.query(`GRANT SELECT ON schema_migrations TO exporter_one`);
-    await withSource({ user: 'exporter_one', password: 'one', maxConnections: 2 }, async (source) => {
-      const session = await pipelinedSession(source);
-      const pids = await backendsOf(session.client, 4, 0);
-      session.release?.();
-      assert.equal(new Set(pids).size, 1);
-    }).finally(async () => {
-      await db.admin.query('DROP OWNED BY exporter_one');
-      await db.admin.query('DROP ROLE exporter_one');
-    });
-  });
-
-  it('runs every collector at once once the registry is known to be small, else one per connection', async () => {
+  it('runs one statement per connection at a time, and collectors one per connection', async () => {
     await withSource({ maxConnections: 2 }, async (source) => {
-      const refreshStreaming = async (rows: number) => {
-        const session = await source.beginRefresh();
-        let seen = 0;
-        await session.client.each(
-          'rows',
-          'SELECT n FROM generate_series(1, $1::int) AS n',
-          ['n'],
-          () => seen++,
-          [rows],
-        );
-        session.finish?.(new Observations(['exporter', 'source']));
-        await session.release?.();
-        assert.equal(seen, rows);
-      };
-      assert.equal(source.concurrency, 1, 'no pool yet');
-      await refreshStreaming(10);
-      assert.equal(source.concurrency, Number.POSITIVE_INFINITY);
-      await refreshStreaming(LARGE_REFRESH_ROWS);
-      assert.equal(source.concurrency, 2);
-      await refreshStreaming(10);
-      assert.equal(source.concurrency, Number.POSITIVE_INFINITY);
-    });
-  });
-
-  it('runs one statement per connection at a time when pipelining is off', async () => {
-    await withSource({ maxConnections: 2, pipelining: false }, async (source) => {
       const session = await source.beginRefresh();
       assert.equal(source.concurrency, 2);
       const pids = await backendsOf(session.client, 4, 0.02);
-      session.release?.();
+      await session.release?.();
       assert.ok(new Set(pids).size <= 2);
       assert.ok((await sessionsOf(db, 'harbor-exporter')) <= 2);
     });

@@ -47,7 +47,6 @@ export function testDatabaseSettings(server: PostgresServer, database: string): 
     idleSessionTimeoutMs: 60_000,
     connectTimeoutMs: 3000,
     preparedStatements: true,
-    pipelining: true,
   };
 }
 

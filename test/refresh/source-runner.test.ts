@@ -222,6 +222,69 @@ describe('source runner', () => {
     assert.deepEqual(started.slice(-4), ['storage', 'robots', 'projects', 'jobs']);
   });
 
+  it('keeps the source up while a refresh it answered runs past its deadline, skipped turns included', async () => {
+    const source = new ScriptedSource();
+    const { runner } = runnerOf(source, [source.projectsCollector(() => ({ hang: true }))], {
+      timeoutMs: 200,
+    });
+    const up = (state: SourceState) => pointValue(pointArrays(state.own), 'harbor_database_up');
+    try {
+      const timedOut = await runner.refresh();
+      assert.match(timedOut.lastError ?? '', /timed out/);
+      assert.equal(up(timedOut), 1);
+      const skipped = await runner.refresh();
+      assert.match(skipped.lastError ?? '', /has not finished yet/);
+      assert.equal(skipped.success, false);
+      assert.equal(up(skipped), 1, 'the database answered the refresh still running');
+    } finally {
+      source.release();
+    }
+  });
+
+  it('logs a failure once while it lasts, however its messages take turns, and again after a recovery', async () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', format: 'logfmt', write: (line) => lines.push(line) });
+    const source = new ScriptedSource();
+    let step: Step = { hang: true };
+    const { runner } = runnerOf(source, [source.projectsCollector(() => step)], { timeoutMs: 200, log });
+    const refreshFailed = () => lines.filter((line) => /msg="refresh failed"/.test(line));
+    for (let round = 0; round < 3; round++) {
+      // A refresh that times out, then turns skipped while it still runs: two messages, taking turns.
+      await eventually(async () => /timed out/.test((await runner.refresh()).lastError ?? ''), 'a timeout');
+      assert.match((await runner.refresh()).lastError ?? '', /has not finished yet/);
+      source.release();
+    }
+    assert.equal(refreshFailed().length, 2, lines.join('\n'));
+
+    step = { emit: 1 };
+    await eventually(async () => (await runner.refresh()).success, 'a recovery');
+    assert.equal(lines.filter((line) => /msg="source recovered"/.test(line)).length, 1);
+    step = { hang: true };
+    await eventually(async () => /timed out/.test((await runner.refresh()).lastError ?? ''), 'a timeout');
+    source.release();
+    assert.equal(refreshFailed().length, 3, 'a new failure after the recovery is logged again');
+
+    // A collector's own failures, by message.
+    lines.length = 0;
+    const collectorSource = new ScriptedSource();
+    const script = scriptOf(
+      { fail: 'a' },
+      { fail: 'b' },
+      { fail: 'a' },
+      { fail: 'b' },
+      { emit: 1 },
+      { fail: 'a' },
+    );
+    const collectorRunner = runnerOf(collectorSource, [collectorSource.projectsCollector(script.next)], {
+      log,
+    }).runner;
+    for (let index = 0; index < 6; index++) await collectorRunner.refresh();
+    const failed = lines
+      .filter((line) => /msg="collector failed"/.test(line))
+      .map((line) => /err=(\w+)/.exec(line)?.[1]);
+    assert.deepEqual(failed, ['a', 'b', 'a']);
+  });
+
   it('keeps serving /metrics while a collector hangs, and publishes the failure at the deadline', async () => {
     const source = new ScriptedSource();
     const script = scriptOf({ hang: true }, { emit: 5 });

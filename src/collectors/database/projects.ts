@@ -59,7 +59,7 @@ export const projectsCollector: Collector<HarborDatabase> = {
   defaultEnabled: true,
   help: 'Projects and repositories by visibility; per project: repositories, artifacts by type, storage, quota, members.',
   async collect({ client, out }) {
-    // Asked for together: neither needs the other's answer, and pipelined they run side by side.
+    // Asked for together: neither needs the other's answer, so they run side by side when two connections are free.
     const [projects, artifacts] = await Promise.all([
       client.query<ProjectRow>('projects', PROJECTS_SQL),
       client.query<{ project: string; type: string; artifacts: number }>(

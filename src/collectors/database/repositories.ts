@@ -81,7 +81,7 @@ export class RepositoriesCollector implements Collector<HarborDatabase> {
     const lastPull = out.series('harbor_repository_last_pull_timestamp_seconds');
     // Each row brings its own copy of the project's name: one copy per project is kept.
     const projects = new Map<string, string>();
-    // Both statements are asked for at once (pipelined, the server runs them back to back or side by side); the
+    // Both statements are asked for at once (each on a connection of its own when one is free); the
     // pushes are added once both are answered.
     const counting = this.pushes.count(client);
     counting.catch(() => {});

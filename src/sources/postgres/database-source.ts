@@ -32,8 +32,6 @@ export interface DatabaseSettingsProvider {
 }
 
 const SCHEMA_VERSION_SQL = 'SELECT max(version)::int AS version FROM schema_migrations';
-/** Rows streamed by a refresh (one per repository with the default collectors) from which it counts as large. */
-export const LARGE_REFRESH_ROWS = 10_000;
 const INVALID_PASSWORD = '28P01';
 
 /** Harbor's PostgreSQL as a source: one pool for the life of the process, rebuilt only if settings change. */
@@ -47,36 +45,34 @@ export class DatabaseSource implements Source<HarborDatabase> {
   private closed = false;
   /** Statements the last finished refresh ran, for the benchmark and tests. */
   lastStatements = 0;
-  /** Rows the last finished refresh streamed (`each`); unknown before the first. */
-  private lastRowsStreamed?: number;
 
   constructor(
     private readonly settings: DatabaseSettingsProvider,
     private readonly log: Logger,
   ) {}
 
-  /**
-   * Pipelined, every collector runs at once and the pool spreads their statements: once a refresh has shown the
-   * registry to be small. Until then, and whenever the last refresh streamed a large registry's rows, statements
-   * go one at a time per connection and collectors one per connection. Pipelined at 100,000 repositories, the
-   * peak resident memory was 275 to 310 MB in five runs against 278 to 282 MB without (docs/benchmarks.md), for a
-   * refresh a few percent faster: memory decides there.
-   */
+  /** Collectors run one per connection, each statement on a connection of its own. */
   get concurrency(): number {
-    return this.pipelined ? Number.POSITIVE_INFINITY : (this.pool?.maxConnections ?? 1);
+    return this.pool?.maxConnections ?? 1;
   }
 
-  private get pipelined(): boolean {
-    const small = this.lastRowsStreamed !== undefined && this.lastRowsStreamed < LARGE_REFRESH_ROWS;
-    return small && this.pool?.pipelining === true;
+  /**
+   * The server answered when it failed a statement with an error of its own (severity ERROR: a statement timeout
+   * behind a lock, a missing table), not when it could not be reached or ended or refused the session.
+   */
+  answeredWith(error: unknown): boolean {
+    if (error instanceof DatabaseConnectError) return false;
+    for (let cause = error; cause instanceof Error; cause = cause.cause) {
+      const { code, severity } = cause as { code?: unknown; severity?: unknown };
+      if (typeof code === 'string' && severity !== undefined) return severity === 'ERROR';
+    }
+    return false;
   }
 
   async beginRefresh(): Promise<SourceSession<HarborDatabase>> {
     if (this.closed) throw new Error('database source is closed');
     const pool = await this.currentPool();
-    const session = pool.session(this.pipelined);
     let statements = 0;
-    let rowsStreamed = 0;
     const statement = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
       statements++;
       try {
@@ -90,20 +86,14 @@ export class DatabaseSource implements Source<HarborDatabase> {
       }
     };
     const query = <Row extends object>(name: string, sql: string, params?: readonly unknown[]) =>
-      statement(name, () => session.query<Row>(name, sql, params));
+      statement(name, () => pool.query<Row>(sql, params));
     const each = (
       name: string,
       sql: string,
       columns: readonly string[],
       onRow: (values: TextRow) => void,
       params?: readonly unknown[],
-    ) =>
-      statement(name, () =>
-        session.each(name, sql, params, columns, (values) => {
-          rowsStreamed++;
-          onRow(values);
-        }),
-      );
+    ) => statement(name, () => pool.each(sql, params, columns, onRow));
     // Read alongside the collectors once known: Harbor's schema changes only with an upgrade, and a refresh that
     // ran on a schema that has since changed is discarded by verify().
     const reading = query<{ version: number | null }>('schema_migrations', SCHEMA_VERSION_SQL).then(
@@ -116,16 +106,9 @@ export class DatabaseSource implements Source<HarborDatabase> {
     );
     const known = this.schema;
     if (known) reading.catch(() => {});
-    let schema: HarborSchema;
-    try {
-      schema = known ?? (await reading);
-    } catch (error) {
-      session.release();
-      throw error;
-    }
+    const schema = known ?? (await reading);
     this.schema = schema;
     return {
-      release: () => session.release(),
       client: { schema, query, each },
       verify: async () => {
         const current = await reading;
@@ -138,7 +121,6 @@ export class DatabaseSource implements Source<HarborDatabase> {
       },
       finish: (out) => {
         this.lastStatements = statements;
-        this.lastRowsStreamed = rowsStreamed;
         out.add('harbor_exporter_database_statements', statements);
         out.add('harbor_exporter_harbor_schema_version', schema.version);
       },

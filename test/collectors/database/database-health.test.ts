@@ -69,6 +69,8 @@ describe('database collector: primary or standby, and replication lag', () => {
     const points = await collectFrom(db.server.port);
     assert.equal(pointValue(points, 'harbor_database_standby'), 0);
     assert.equal(pointValue(points, 'harbor_database_replication_lag_seconds'), undefined);
+    assert.equal(pointValue(points, 'harbor_database_replication_lag_bytes'), undefined);
+    assert.equal(pointValue(points, 'harbor_database_wal_receiver_up'), undefined);
   });
 
   it('says standby, with no lag once everything received is replayed', async (t) => {
@@ -85,6 +87,8 @@ describe('database collector: primary or standby, and replication lag', () => {
     const points = await collectFrom(standby.port);
     assert.equal(pointValue(points, 'harbor_database_standby'), 1);
     assert.equal(pointValue(points, 'harbor_database_replication_lag_seconds'), 0);
+    assert.equal(pointValue(points, 'harbor_database_replication_lag_bytes'), 0);
+    assert.equal(pointValue(points, 'harbor_database_wal_receiver_up'), 1);
   });
 
   it('publishes the age of the last replayed transaction while replay trails what was received', async (t) => {
@@ -101,6 +105,15 @@ describe('database collector: primary or standby, and replication lag', () => {
       const { rows } = await standbyAdmin.query<{ age: number }>(
         'SELECT extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 AS age',
       );
+      const { rows: bytes } = await standbyAdmin.query<{ behind: number }>(
+        'SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::float8 AS behind',
+      );
+      const lagBytes = pointValue(points, 'harbor_database_replication_lag_bytes')!;
+      assert.ok(lagBytes > 0, `${lagBytes} bytes received and not replayed`);
+      assert.ok(
+        lagBytes <= bytes[0]!.behind,
+        `${lagBytes} bytes, at most ${bytes[0]!.behind} measured after`,
+      );
       const lag = pointValue(points, 'harbor_database_replication_lag_seconds')!;
       assert.ok(lag >= 1, `lag ${lag} s after a paused replay of over a second`);
       assert.ok(
@@ -109,6 +122,31 @@ describe('database collector: primary or standby, and replication lag', () => {
       );
     } finally {
       await standbyAdmin.query('SELECT pg_wal_replay_resume()');
+    }
+  });
+
+  it('publishes the WAL receiver down and no lag (unknown, not 0) on a standby without one', async (t) => {
+    if (skipStandby) return t.skip(skipStandby);
+    const { rows } = await standbyAdmin.query<{ conninfo: string }>(
+      `SELECT current_setting('primary_conninfo') AS conninfo`,
+    );
+    const conninfo = rows[0]!.conninfo;
+    const receivers = async () =>
+      (await standbyAdmin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_wal_receiver'))
+        .rows[0]!.n;
+    // Without primary_conninfo the standby stops its WAL receiver and starts none.
+    await standbyAdmin.query(`ALTER SYSTEM SET primary_conninfo = ''`);
+    await standbyAdmin.query('SELECT pg_reload_conf()');
+    try {
+      await eventually(async () => (await receivers()) === 0, 'the WAL receiver to stop');
+      const points = await collectFrom(standby.port);
+      assert.equal(pointValue(points, 'harbor_database_standby'), 1);
+      assert.equal(pointValue(points, 'harbor_database_wal_receiver_up'), 0);
+      assert.equal(pointValue(points, 'harbor_database_replication_lag_seconds'), undefined);
+      assert.equal(pointValue(points, 'harbor_database_replication_lag_bytes'), undefined);
+    } finally {
+      await standbyAdmin.query(`ALTER SYSTEM SET primary_conninfo = '${conninfo.replaceAll("'", "''")}'`);
+      await standbyAdmin.query('SELECT pg_reload_conf()');
     }
   });
 });
