@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format, resolveConfig } from 'prettier';
-import { collectorSwitches } from '../src/collectors/registry.js';
+import { collectorSwitches } from '../src/wiring.js';
 import { rangeText } from '../src/config/range.js';
 import { envName, settings, type SettingSpec } from '../src/config/settings.js';
 import { cell, code } from './markdown.js';

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compatibilityNotes, notPublished } from '../src/catalog/compat-notes.js';
 import { catalog, exposedName, type MetricDefinition, type SourceName } from '../src/catalog/index.js';
-import { allCollectors } from '../src/collectors/registry.js';
+import { allCollectors } from '../src/wiring.js';
 import { cell, code } from './markdown.js';
 
 export const metricsDocPath = resolve(import.meta.dirname, '..', 'docs', 'metrics.md');

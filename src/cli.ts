@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { collectorSwitches } from './collectors/registry.js';
+import { collectorSwitches } from './wiring.js';
 import { buildConfig, type ExporterConfig } from './config/config.js';
 import { helpText, printableConfig } from './config/describe.js';
 import { ConfigError } from './config/errors.js';
@@ -7,7 +7,7 @@ import { loadSettings } from './config/load.js';
 import { Exporter } from './exporter.js';
 import { createLogger, errorMessage } from './log.js';
 import { tuneHeapForSnapshots } from './runtime/heap.js';
-import { buildSources } from './sources/bindings.js';
+import { buildSources } from './wiring.js';
 import { VERSION } from './version.js';
 
 /** Exit codes: 0 clean stop, 1 runtime failure (e.g. port in use), 2 bad configuration. */

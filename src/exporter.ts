@@ -6,7 +6,7 @@ import { SnapshotBuilder } from './refresh/snapshot.js';
 import { SourceRunner } from './refresh/source-runner.js';
 import { adjustHeapGrowth } from './runtime/heap.js';
 import { ExporterHttpServer } from './server/http-server.js';
-import type { SourceBinding } from './sources/bindings.js';
+import type { SourceBinding } from './wiring.js';
 import { TelemetryPipeline } from './telemetry/pipeline.js';
 import { VERSION } from './version.js';
 
@@ -41,7 +41,6 @@ export class Exporter {
           intervalMs: config.refreshIntervalMs,
           timeoutMs: config.refreshTimeoutMs,
           keepStaleForMs: config.keepStaleForMs,
-          config,
           log,
           onRefreshed: () => this.republish(),
         }),

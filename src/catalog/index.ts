@@ -10,6 +10,7 @@ export type {
   SourceName,
   CompatibilitySet,
   CompatibilityName,
+  MetricSink,
 } from './types.js';
 export { exposedName } from './types.js';
 

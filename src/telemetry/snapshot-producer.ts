@@ -9,7 +9,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { millisToHrTime } from '@opentelemetry/core';
 import type { CompatibilitySet, MetricDefinition } from '../catalog/index.js';
-import type { PointList } from '../refresh/point-list.js';
+import type { PointList } from '../collectors/point-list.js';
 import type { Snapshot } from '../refresh/snapshot.js';
 import { compatibilityFamilies } from './compat.js';
 

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { silentLogger } from '../../src/log.js';
 import type { DatabaseSettings } from '../../src/config/config.js';
-import { Observations } from '../../src/refresh/observations.js';
+import { Observations } from '../../src/collectors/observations.js';
 import {
   DatabaseSource,
   fixedDatabaseSettings,

@@ -5,7 +5,7 @@ import { DataPointType } from '@opentelemetry/sdk-metrics';
 import { ProjectFilter } from '../../src/refresh/project-filter.js';
 import { SnapshotBuilder, type Snapshot } from '../../src/refresh/snapshot.js';
 import type { CollectorState, SourceState } from '../../src/refresh/source-runner.js';
-import type { Point } from '../../src/refresh/observations.js';
+import type { Point } from '../../src/collectors/observations.js';
 import { familyPoints, pointLists } from '../harness/points.js';
 import { SnapshotMetricProducer } from '../../src/telemetry/snapshot-producer.js';
 

@@ -1,11 +1,11 @@
 import { endpoints } from '../../sources/harbor-api/endpoints.js';
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
 import type { Quota } from '../../sources/harbor-api/harbor-types.js';
-import type { Collector } from '../types.js';
+import { collector } from '../types.js';
 
 // /quotas?reference=project (Harbor 2.0-2.15), paged: hard and used storage per project; a hard limit of -1
 // means none. Stands in for the database's quota metrics when no database is configured.
-export const apiQuotasCollector: Collector<HarborApiClient> = {
+export const apiQuotasCollector = collector<HarborApiClient>({
   name: 'api-quotas',
   source: 'api',
   defaultEnabled: true,
@@ -22,4 +22,4 @@ export const apiQuotasCollector: Collector<HarborApiClient> = {
       out.add('harbor_project_quota_used_bytes', quota.used?.storage ?? 0, { project });
     }
   },
-};
+});

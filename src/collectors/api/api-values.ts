@@ -1,4 +1,4 @@
-import type { Attributes, Observations } from '../../refresh/observations.js';
+import type { Attributes, Observations } from '../observations.js';
 
 /**
  * Unix seconds of an API timestamp; undefined when absent or Go's zero time ("0001-01-01T00:00:00Z"), which

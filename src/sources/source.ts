@@ -1,5 +1,4 @@
-import type { SourceName } from '../catalog/index.js';
-import type { Observations } from './observations.js';
+import type { MetricSink, SourceName } from '../catalog/index.js';
 
 /** One refresh's access to a source: the client collectors use, and the source's own figures afterwards. */
 export interface SourceSession<Client> {
@@ -10,7 +9,7 @@ export interface SourceSession<Client> {
    */
   verify?(): Promise<void>;
   /** Source-level self-metrics after the collectors ran (statements, requests, schema version). */
-  finish?(out: Observations): void;
+  finish?(out: MetricSink): void;
   /** Releases what the session holds; always called. */
   release?(): Promise<void> | void;
 }

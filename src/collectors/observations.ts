@@ -1,4 +1,4 @@
-import { metricDefinition, type MetricDefinition } from '../catalog/index.js';
+import { metricDefinition, type MetricDefinition, type MetricSink } from '../catalog/index.js';
 import { PointList, type Attributes } from './point-list.js';
 
 export { PointList, type Attributes, type Point } from './point-list.js';
@@ -13,7 +13,7 @@ export type PointsByMetric = ReadonlyMap<string, PointList>;
  * What one collector saw in one refresh. Only catalog metrics of that collector may be added, with exactly the
  * attributes the catalog names, so a typo fails the collector's test instead of publishing a stray series.
  */
-export class Observations {
+export class Observations implements MetricSink {
   readonly points = new Map<string, PointList>();
   private readonly appenders = new Map<string, Appender>();
 
