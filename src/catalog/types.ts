@@ -71,8 +71,3 @@ export interface MetricDefinition {
 export function exposedName(definition: Pick<MetricDefinition, 'name' | 'kind'>): string {
   return definition.kind === 'counter' ? `${definition.name}_total` : definition.name;
 }
-
-/** Where catalog metrics' points are added: what a collector sees of a refresh's observations. */
-export interface MetricSink {
-  add(metric: string, value: number, attributes?: Readonly<Record<string, string>>): void;
-}

@@ -1,4 +1,4 @@
-import type { MetricSink, SourceName } from '../catalog/index.js';
+import type { MetricSink, SingleSeriesMetricName, SourceName } from '../catalog/index.js';
 
 /** One refresh's access to a source: the client collectors use, and the source's own figures afterwards. */
 export interface SourceSession<Client> {
@@ -20,7 +20,7 @@ export interface Source<Client = unknown> {
   /** Prepares a refresh (connect, detect Harbor's version); throwing fails every collector of the source. */
   beginRefresh(signal: AbortSignal): Promise<SourceSession<Client>>;
   /** Catalog metric (collector `source`) set to 1 when the source answered a refresh, 0 when it did not. */
-  upMetric?: string;
+  upMetric?: SingleSeriesMetricName;
   /** How many collectors may run at once against this source (Infinity: all of them). */
   concurrency: number;
   close(): Promise<void>;
