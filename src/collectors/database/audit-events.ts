@@ -38,8 +38,6 @@ export function splitAuditKey(key: string): { repository: string; tag: string } 
 const PENDING_WINDOW = 1000;
 const PENDING_TTL_MS = 10 * 60_000;
 const PENDING_MAX = 10_000;
-/** States kept for databases seen by this process (another exporter in the process, changed settings). */
-const DATABASES_KEPT = 8;
 
 /**
  * One statement per refresh for all the tables read. For each table (numbered by `part`), a first row with
@@ -117,8 +115,8 @@ interface TableState {
  * never a negative or a double count. Ids whose rows were not yet committed when passed are read again later.
  */
 export class AuditEventCounter {
-  private readonly states = new Map<string, TableState>();
-  private readonly lastIdentity = new Map<AuditTable, string>();
+  /** Per table, of the database read last: each exporter has its own counter, so one database at a time. */
+  private readonly states = new Map<AuditTable, TableState>();
   /** The count in progress, if any. */
   private running?: Promise<unknown>;
 
@@ -132,13 +130,10 @@ export class AuditEventCounter {
     const tables: AuditTable[] = client.schema.hasAuditLogExt
       ? ['audit_log', 'audit_log_ext']
       : ['audit_log'];
-    // Refreshes of one counter run one after another, so two exporters in one process cannot interleave. When
-    // none is running, the statement is asked for at once: a refresh hands out connections in the order asked.
+    // Counts run one after another (a refresh past its deadline may still be counting). When none is running,
+    // the statement is asked for at once: a refresh hands out connections in the order asked.
     const counting = async () => {
-      const remembered = tables.map((table) => {
-        const identity = this.lastIdentity.get(table);
-        return identity === undefined ? undefined : this.states.get(identity);
-      });
+      const remembered = tables.map((table) => this.states.get(table));
       const answers = await this.read(client, tables, remembered);
       const states: TableState[] = [];
       for (const [index, table] of tables.entries()) {
@@ -167,17 +162,13 @@ export class AuditEventCounter {
   ): Promise<TableState> {
     let state = remembered;
     let answer = first;
-    if (state && answer.identity !== state.identity) {
-      // Another database than last time: continue its own count, or count it in full.
-      state = this.states.get(answer.identity);
-      answer = (await this.read(client, [table], [state]))[0]!;
-    }
-    if (state && shrank(state, answer)) {
+    if (state && (answer.identity !== state.identity || shrank(state, answer))) {
+      // Another database than last time (rediscovered elsewhere), or rows purged: counted again in full.
       state = undefined;
       answer = (await this.read(client, [table], [undefined]))[0]!;
     }
     const next = state ? this.advance(state, answer) : this.fullCount(answer);
-    this.remember(table, next);
+    this.states.set(table, next);
     return next;
   }
 
@@ -237,13 +228,6 @@ export class AuditEventCounter {
     if (!full && answer.maxId !== null) state.lastId = Math.max(state.lastId, answer.maxId);
     state.minId ??= answer.minId;
     return state;
-  }
-
-  private remember(table: AuditTable, state: TableState): void {
-    this.lastIdentity.set(table, state.identity);
-    this.states.delete(state.identity);
-    this.states.set(state.identity, state);
-    if (this.states.size > DATABASES_KEPT) this.states.delete(this.states.keys().next().value!);
   }
 }
 
