@@ -95,13 +95,8 @@ export const allCollectors: readonly Factory[] = [
 ];
 
 /** The collectors as configuration sees them (flags, --help). */
-export function collectorSwitches(): CollectorSwitch[] {
-  return allCollectors.map(({ name, source, defaultEnabled, help }) => ({
-    name,
-    source,
-    defaultEnabled,
-    help,
-  }));
+export function collectorSwitches(): readonly CollectorSwitch[] {
+  return allCollectors;
 }
 
 /** A source with the collectors enabled for it. */
