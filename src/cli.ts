@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { collectorSwitches } from './collectors/registry.js';
+import { collectorSwitches } from './wiring.js';
 import { buildConfig, type ExporterConfig } from './config/config.js';
 import { helpText, printableConfig } from './config/describe.js';
 import { ConfigError } from './config/errors.js';
@@ -8,7 +8,7 @@ import { settings } from './config/settings.js';
 import { Exporter } from './exporter.js';
 import { readWebConfig, WebConfigError } from './server/web-config.js';
 import { createLogger, errorMessage } from './log.js';
-import { buildSources } from './sources/bindings.js';
+import { buildSources } from './wiring.js';
 import { VERSION } from './version.js';
 
 /**

@@ -5,10 +5,10 @@ import type { Logger } from './log.js';
 import { ProjectFilter } from './refresh/project-filter.js';
 import { otlpPushPoints, SnapshotBuilder } from './refresh/snapshot.js';
 import { SourceRunner } from './refresh/source-runner.js';
-import { ProcessMetrics } from './runtime/process-metrics.js';
+import { ProcessMetrics } from './telemetry/process-metrics.js';
 import { ExporterHttpServer } from './server/http-server.js';
 import { WebConfigWatcher } from './server/web-config-watcher.js';
-import type { SourceBinding } from './sources/bindings.js';
+import type { SourceBinding } from './wiring.js';
 import { TelemetryPipeline } from './telemetry/pipeline.js';
 import { catalogFamilies } from './telemetry/published-families.js';
 import { VERSION } from './version.js';
@@ -54,7 +54,6 @@ export class Exporter {
           intervalMs: config.refreshIntervalMs,
           timeoutMs: config.refreshTimeoutMs,
           keepStaleForMs: config.keepStaleForMs,
-          config,
           log,
           onRefreshed: () => this.republish(),
         }),

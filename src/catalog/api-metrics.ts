@@ -11,7 +11,7 @@ const seedReplication = {
 } as const;
 
 /** Metrics read from Harbor's REST API (/api/v2.0). API paths live next to each collector. */
-export const apiMetrics: readonly MetricDefinition[] = [
+const definitions = [
   {
     name: 'harbor_api_up',
     kind: 'gauge',
@@ -295,7 +295,11 @@ export const apiMetrics: readonly MetricDefinition[] = [
       { set: 'seed', name: 'harbor_system_volumes_bytes', kind: 'gauge', labels: { state: 'storage' } },
     ],
   },
-];
+] as const satisfies readonly MetricDefinition[];
+
+export const apiMetrics: readonly MetricDefinition[] = definitions;
+/** Each metric's name and attributes as written, for typing what collectors add. */
+export type ApiMetric = (typeof definitions)[number];
 
 /**
  * Metrics of the database that the API can give too, and the API collector that gives them when no database

@@ -49,16 +49,21 @@ function statisticsByVisibility(subject: 'project' | 'repo'): CompatibilityName[
   }));
 }
 
-function database(
+type DatabaseFields = Pick<MetricDefinition, 'source' | 'collector' | 'harborVersions'>;
+
+/** The collector's metrics, their names and attributes kept as written (the catalog types collectors' calls). */
+function database<const Definitions extends readonly Omit<MetricDefinition, keyof DatabaseFields>[]>(
   collector: string,
-  definitions: readonly Omit<MetricDefinition, 'source' | 'collector' | 'harborVersions'>[],
+  definitions: Definitions,
   harborVersions = ALL,
-): MetricDefinition[] {
-  return definitions.map((definition) => ({ ...definition, source: 'database', collector, harborVersions }));
+): { readonly [Index in keyof Definitions]: Definitions[Index] & DatabaseFields } {
+  const fields: DatabaseFields = { source: 'database', collector, harborVersions };
+  // map() loses the tuple's element types, which the declared return type restores.
+  return definitions.map((definition) => ({ ...definition, ...fields })) as never;
 }
 
 /** Metrics read from Harbor's PostgreSQL database. SQL lives next to each collector. */
-export const databaseMetrics: readonly MetricDefinition[] = [
+const definitions = [
   ...database('projects', [
     {
       name: 'harbor_projects',
@@ -636,4 +641,8 @@ export const databaseMetrics: readonly MetricDefinition[] = [
       attributes: [],
     },
   ]),
-];
+] as const satisfies readonly MetricDefinition[];
+
+export const databaseMetrics: readonly MetricDefinition[] = definitions;
+/** Each metric's name and attributes as written, for typing what collectors add. */
+export type DatabaseMetric = (typeof definitions)[number];

@@ -1,7 +1,7 @@
 import type { MetricDefinition } from './types.js';
 
 /** The exporter's own health: one family per question an operator asks when data looks wrong. */
-export const exporterMetrics: readonly MetricDefinition[] = [
+const definitions = [
   {
     name: 'harbor_exporter_build_info',
     kind: 'info',
@@ -155,4 +155,8 @@ export const exporterMetrics: readonly MetricDefinition[] = [
     source: 'exporter',
     collector: 'exporter',
   },
-];
+] as const satisfies readonly MetricDefinition[];
+
+export const exporterMetrics: readonly MetricDefinition[] = definitions;
+/** Each metric's name and attributes as written, for typing what collectors add. */
+export type ExporterMetric = (typeof definitions)[number];

@@ -1,7 +1,7 @@
-import { apiFallbacks, apiMetrics } from './api-metrics.js';
-import { databaseMetrics } from './database-metrics.js';
-import { exporterMetrics } from './exporter-metrics.js';
-import { kubernetesMetrics } from './kubernetes-metrics.js';
+import { apiFallbacks, apiMetrics, type ApiMetric } from './api-metrics.js';
+import { databaseMetrics, type DatabaseMetric } from './database-metrics.js';
+import { exporterMetrics, type ExporterMetric } from './exporter-metrics.js';
+import { kubernetesMetrics, type KubernetesMetric } from './kubernetes-metrics.js';
 import { runtimeMetrics } from './runtime-metrics.js';
 import type { MetricDefinition } from './types.js';
 
@@ -35,10 +35,31 @@ function withFallbacks(
   return out;
 }
 
+type CatalogMetric = ExporterMetric | DatabaseMetric | ApiMetric | KubernetesMetric;
+/** The name of a catalog metric: any other string is a compile error. */
+export type MetricName = CatalogMetric['name'];
+type AttributeName<Name extends MetricName> = Extract<CatalogMetric, { name: Name }>['attributes'][number];
+/** A point's attributes: exactly the metric's, each a string. */
+export type MetricAttributes<Name extends MetricName> = { readonly [Key in AttributeName<Name>]: string };
+/** The attributes argument of `add` and of a series: optional when the metric has none, else required. */
+export type AttributesArgument<Name extends MetricName> = [AttributeName<Name>] extends [never]
+  ? [attributes?: Readonly<Record<string, never>>]
+  : [attributes: MetricAttributes<Name>];
+
+/** A catalog metric without attributes: one series. */
+export type SingleSeriesMetricName = {
+  [Name in MetricName]: [AttributeName<Name>] extends [never] ? Name : never;
+}[MetricName];
+
 const byName = new Map(catalog.map((definition) => [definition.name, definition]));
 
 export function metricDefinition(name: string): MetricDefinition {
   const definition = byName.get(name);
   if (!definition) throw new Error(`metric ${name} is not in the catalog`);
   return definition;
+}
+
+/** Where catalog metrics' points are added: what a source or a collector sees of a refresh's observations. */
+export interface MetricSink {
+  add<Name extends MetricName>(metric: Name, value: number, ...attributes: AttributesArgument<Name>): void;
 }

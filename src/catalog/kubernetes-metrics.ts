@@ -5,7 +5,7 @@ import type { MetricDefinition } from './types.js';
  * the same names whether measured by df in the registry pod (Kubernetes) or by statfs of a local mount
  * (docker compose).
  */
-export const kubernetesMetrics: readonly MetricDefinition[] = [
+const definitions = [
   {
     name: 'harbor_registry_storage_info',
     kind: 'info',
@@ -87,4 +87,8 @@ export const kubernetesMetrics: readonly MetricDefinition[] = [
     source: 'kubernetes',
     collector: 'source',
   },
-];
+] as const satisfies readonly MetricDefinition[];
+
+export const kubernetesMetrics: readonly MetricDefinition[] = definitions;
+/** Each metric's name and attributes as written, for typing what collectors add. */
+export type KubernetesMetric = (typeof definitions)[number];

@@ -1,5 +1,5 @@
 import { catalog, type MetricDefinition } from '../catalog/index.js';
-import { PointList, type Attributes } from './point-list.js';
+import { PointList, type Attributes } from '../collectors/point-list.js';
 import type { ProjectFilter } from './project-filter.js';
 import type { SourceState } from './source-runner.js';
 

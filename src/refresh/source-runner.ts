@@ -1,8 +1,7 @@
 import type { Collector } from '../collectors/types.js';
-import type { ExporterConfig } from '../config/config.js';
 import { errorMessage, type Logger } from '../log.js';
-import { Observations, type PointsByMetric } from './observations.js';
-import type { Source } from './source.js';
+import { Observations, type PointsByMetric } from '../collectors/observations.js';
+import type { Source } from '../sources/source.js';
 
 /** The last result of one collector, as the snapshot needs it. */
 export interface CollectorState {
@@ -35,7 +34,6 @@ interface RunnerOptions {
   intervalMs: number;
   timeoutMs: number;
   keepStaleForMs: number;
-  config: ExporterConfig;
   log: Logger;
   onRefreshed: (state: SourceState) => void;
   now?: () => number;
@@ -284,7 +282,6 @@ export class SourceRunner<Client> {
         out,
         signal,
         log: log.child({ collector: collector.name }),
-        config: this.options.config,
       });
       return { collector, points: out.points, durationSeconds: elapsedSeconds(began) };
     } catch (error) {

@@ -4,7 +4,7 @@ import {
   type CompatibilitySet,
   type MetricDefinition,
 } from '../catalog/index.js';
-import { PointList, type Attributes } from '../refresh/point-list.js';
+import { PointList, type Attributes } from '../collectors/point-list.js';
 import { seriesKey, type MetricFamily } from '../refresh/snapshot.js';
 
 /** A metric family republished under an older exporter's name and labels. */

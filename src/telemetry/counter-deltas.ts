@@ -1,4 +1,4 @@
-import { PointList } from '../refresh/point-list.js';
+import { PointList } from '../collectors/point-list.js';
 import { seriesKey } from '../refresh/snapshot.js';
 import type { PublishedFamily } from './published-families.js';
 

@@ -1,5 +1,5 @@
 import { catalog, type CompatibilitySet, type MetricDefinition } from '../catalog/index.js';
-import type { PointList } from '../refresh/point-list.js';
+import type { PointList } from '../collectors/point-list.js';
 import type { Snapshot } from '../refresh/snapshot.js';
 import { compatibilityFamilies } from './compat.js';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parseDocument, type Scalar } from 'yaml';
-import { allCollectors } from '../../src/collectors/registry.js';
+import { allCollectors } from '../../src/wiring.js';
 import { envName, settings } from '../../src/config/settings.js';
 
 /** Runs the command as an operator would, with a clean environment plus `env`. */

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collectorSwitches } from '../../src/collectors/registry.js';
+import { collectorSwitches } from '../../src/wiring.js';
 import { buildConfig, type ExporterConfig } from '../../src/config/config.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { loadSettings, type ParsedInvocation } from '../../src/config/load.js';

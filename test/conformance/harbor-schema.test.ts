@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { databaseCollectors } from '../../src/collectors/registry.js';
+import { databaseCollectors } from '../../src/wiring.js';
 import type { Collector } from '../../src/collectors/types.js';
 import { schemaVersionOf, type HarborRelease } from '../../src/demo/harbor-schema.js';
 import { seedSyntheticHarbor } from '../../src/demo/synthetic-harbor.js';
@@ -55,11 +55,14 @@ async function refreshAllDatabaseCollectors(database: string): Promise<SourceSta
     fixedDatabaseSettings(testDatabaseSettings(server, database)),
     silentLogger,
   );
-  const runner = new SourceRunner(source, databaseCollectors as readonly Collector<HarborDatabase>[], {
+  const config = testConfig();
+  const collectors = databaseCollectors.map((collector) =>
+    collector.create(config),
+  ) as Collector<HarborDatabase>[];
+  const runner = new SourceRunner(source, collectors, {
     intervalMs: 3_600_000,
     timeoutMs: 120_000,
     keepStaleForMs: 0,
-    config: testConfig(),
     log: silentLogger,
     onRefreshed: () => {},
   });

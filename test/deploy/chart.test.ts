@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { envName, settings } from '../../src/config/settings.js';
-import { collectorSwitches } from '../../src/collectors/registry.js';
+import { collectorSwitches } from '../../src/wiring.js';
 import {
   blockProblems,
   definedTemplates,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { configurationDocPath, renderConfigurationDoc } from '../../scripts/generate-config-doc.js';
-import { collectorSwitches } from '../../src/collectors/registry.js';
+import { collectorSwitches } from '../../src/wiring.js';
 import { envName, settings } from '../../src/config/settings.js';
 
 describe('docs/configuration.md', () => {

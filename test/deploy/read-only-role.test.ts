@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { collectorSwitches } from '../../src/collectors/registry.js';
+import { collectorSwitches } from '../../src/wiring.js';
 import { createHarborDatabase, type HarborTestDatabase } from '../harness/postgres.js';
 import { startTestExporter, testConfig, type RunningTestExporter } from '../harness/exporter.js';
 import { samplesOf, valueOf } from '../harness/prometheus-text.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { catalog, metricDefinition } from '../../src/catalog/index.js';
-import { allCollectors } from '../../src/collectors/registry.js';
+import { allCollectors } from '../../src/wiring.js';
 import { DEFAULT_ACCOUNT, HarborApiSimulator } from '../../src/demo/harbor-api-simulator/simulator.js';
 import { startTestExporter, testConfig, type RunningTestExporter } from '../harness/exporter.js';
 import { createHarborDatabase, type HarborTestDatabase } from '../harness/postgres.js';

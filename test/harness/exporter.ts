@@ -1,12 +1,12 @@
-import { collectorSwitches } from '../../src/collectors/registry.js';
-import type { Collector } from '../../src/collectors/types.js';
+import { collectorSwitches } from '../../src/wiring.js';
+import type { Collector, CollectorFactory } from '../../src/collectors/types.js';
 import { buildConfig, type ExporterConfig } from '../../src/config/config.js';
 import { loadSettings } from '../../src/config/load.js';
 import { Exporter } from '../../src/exporter.js';
 import { silentLogger, type Logger } from '../../src/log.js';
-import { Observations, type Point, type PointsByMetric } from '../../src/refresh/observations.js';
-import type { Source } from '../../src/refresh/source.js';
-import { buildSources, type SourceBinding } from '../../src/sources/bindings.js';
+import { Observations, type Point, type PointsByMetric } from '../../src/collectors/observations.js';
+import type { Source } from '../../src/sources/source.js';
+import { buildSources, type SourceBinding } from '../../src/wiring.js';
 import { parsePrometheusText, type Sample } from './prometheus-text.js';
 
 /** A configuration as the CLI would build it from these flags (and no environment). */
@@ -54,21 +54,31 @@ export async function startTestExporter(
   };
 }
 
+/** A collector to run in a test: an instance (which keeps its state between runs), or a factory to make one. */
+export type TestCollector<Client> = Collector<Client> | CollectorFactory<Client, ExporterConfig>;
+
+/** The instance to run: a factory's is new, made from this configuration. */
+export function instanceOf<Client>(
+  collector: TestCollector<Client>,
+  config: ExporterConfig,
+): Collector<Client> {
+  return 'create' in collector ? collector.create(config) : collector;
+}
+
 /** Runs one collector once against a source, as a refresh would, and returns what it observed. */
 export async function collectOnce<Client>(
   source: Source<Client>,
-  collector: Collector<Client>,
+  collector: TestCollector<Client>,
   config: ExporterConfig = testConfig(),
 ): Promise<ReadonlyMap<string, readonly Point[]>> {
   const session = await source.beginRefresh(new AbortController().signal);
   try {
     const out = new Observations(collector.name);
-    await collector.collect({
+    await instanceOf(collector, config).collect({
       client: session.client,
       out,
       signal: new AbortController().signal,
       log: silentLogger,
-      config,
     });
     return pointArrays(out.points);
   } finally {

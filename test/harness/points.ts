@@ -1,4 +1,4 @@
-import { PointList, type Point, type PointsByMetric } from '../../src/refresh/observations.js';
+import { PointList, type Point, type PointsByMetric } from '../../src/collectors/observations.js';
 import type { MetricFamily } from '../../src/refresh/snapshot.js';
 import type { SourceState } from '../../src/refresh/source-runner.js';
 

@@ -10,15 +10,12 @@ import {
   fixedDatabaseSettings,
   type HarborDatabase,
 } from '../../src/sources/postgres/database-source.js';
-import { pointArrays, pointValue, testConfig } from '../harness/exporter.js';
+import { pointArrays, pointValue } from '../harness/exporter.js';
 import { createHarborDatabase, type HarborTestDatabase } from '../harness/postgres.js';
 
 /** A collector reading the project table, which the test locks. */
 const projectsCollector: Collector<HarborDatabase> = {
   name: 'projects',
-  source: 'database',
-  defaultEnabled: true,
-  help: 'reads the project table',
   collect: async ({ client }) => {
     await client.query('projects', 'SELECT count(*) FROM project');
   },
@@ -58,7 +55,6 @@ describe('harbor_database_up under a long lock', () => {
       intervalMs: 3_600_000,
       timeoutMs,
       keepStaleForMs: 300_000,
-      config: testConfig(),
       log: silentLogger,
       onRefreshed: () => {},
     });

@@ -1,5 +1,5 @@
 import type { Collector } from '../../src/collectors/types.js';
-import type { Source, SourceSession } from '../../src/refresh/source.js';
+import type { Source, SourceSession } from '../../src/sources/source.js';
 
 /** A collector's behaviour in one refresh: emit projects counts, throw, or hang until released. */
 export type Step = { emit: number; delayMs?: number } | { fail: string } | { hang: true };
@@ -55,9 +55,6 @@ export class ScriptedSource implements Source<null> {
   projectsCollector(script: () => Step): Collector<null> {
     return {
       name: 'projects',
-      source: 'database',
-      defaultEnabled: true,
-      help: 'scripted',
       collect: async ({ out }) => {
         this.running++;
         this.maxRunning = Math.max(this.maxRunning, this.running);
@@ -79,9 +76,6 @@ export class ScriptedSource implements Source<null> {
   timedCollector(name: string, delayMs: () => number, started: string[]): Collector<null> {
     return {
       name,
-      source: 'database',
-      defaultEnabled: true,
-      help: 'scripted',
       collect: async () => {
         started.push(name);
         await new Promise((resolve) => setTimeout(resolve, delayMs()));
@@ -93,9 +87,6 @@ export class ScriptedSource implements Source<null> {
   healthyCollector(value = 100): Collector<null> {
     return {
       name: 'database',
-      source: 'database',
-      defaultEnabled: true,
-      help: 'scripted',
       collect: async ({ out }) => out.add('harbor_database_max_connections', value),
     };
   }

@@ -6,7 +6,7 @@ import { AggregationTemporality, DataPointType } from '@opentelemetry/sdk-metric
 import { ProjectFilter } from '../../src/refresh/project-filter.js';
 import { SnapshotBuilder, type Snapshot } from '../../src/refresh/snapshot.js';
 import type { CollectorState, SourceState } from '../../src/refresh/source-runner.js';
-import type { Point } from '../../src/refresh/observations.js';
+import type { Point } from '../../src/collectors/observations.js';
 import { familyPoints, pointLists } from '../harness/points.js';
 import { toResourceMetrics } from '../../src/telemetry/metric-data.js';
 import { publishedFamilies } from '../../src/telemetry/published-families.js';

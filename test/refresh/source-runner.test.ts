@@ -21,7 +21,6 @@ function runnerOf(source: ScriptedSource, collectors: Collector<null>[], setup: 
     intervalMs: setup.intervalMs ?? 3_600_000,
     timeoutMs: setup.timeoutMs ?? 10_000,
     keepStaleForMs: setup.keepStaleForMs ?? 300_000,
-    config: testConfig(),
     log: setup.log ?? silentLogger,
     now: setup.now,
     onRefreshed: (state) => published.push(state),

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import bcrypt from 'bcryptjs';
 import { Exporter } from '../../src/exporter.js';
 import { silentLogger } from '../../src/log.js';
-import { buildSources } from '../../src/sources/bindings.js';
+import { buildSources } from '../../src/wiring.js';
 import { ExporterHttpServer } from '../../src/server/http-server.js';
 import { WebConfigWatcher } from '../../src/server/web-config-watcher.js';
 import { requirePrometheus, PrometheusServer } from '../end-to-end/prometheus-server.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import type { Point } from '../../src/refresh/observations.js';
+import type { Point } from '../../src/collectors/observations.js';
 import { ProjectFilter } from '../../src/refresh/project-filter.js';
 import { SnapshotBuilder, type Snapshot } from '../../src/refresh/snapshot.js';
 import { ExporterHttpServer } from '../../src/server/http-server.js';

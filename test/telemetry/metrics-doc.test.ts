@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { metricsDocPath, renderMetricsDoc } from '../../scripts/generate-metrics-doc.js';
 import { compatibilityNotes } from '../../src/catalog/compat-notes.js';
 import { catalog, exposedName } from '../../src/catalog/index.js';
-import { allCollectors } from '../../src/collectors/registry.js';
+import { allCollectors } from '../../src/wiring.js';
 
 describe('docs/metrics.md', () => {
   it('is what scripts/generate-metrics-doc.ts writes from the catalog today (run npm run docs)', () => {

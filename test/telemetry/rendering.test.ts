@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import type { CompatibilitySet } from '../../src/catalog/index.js';
 import { ProjectFilter } from '../../src/refresh/project-filter.js';
-import type { Point } from '../../src/refresh/observations.js';
+import type { Point } from '../../src/collectors/observations.js';
 import { SnapshotBuilder } from '../../src/refresh/snapshot.js';
 import { gzippedBody, TelemetryPipeline } from '../../src/telemetry/pipeline.js';
 import { promtoolCheckMetrics, requirePrometheus } from '../end-to-end/prometheus-server.js';

@@ -1,7 +1,7 @@
 import { endpoints } from '../../sources/harbor-api/endpoints.js';
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
 import { EXECUTION_STATUSES, statusLabel } from '../database/jobs.js';
-import type { Collector } from '../types.js';
+import { collector } from '../types.js';
 import { timestampSeconds } from './api-values.js';
 
 const GC = { job_type: 'GARBAGE_COLLECTION' };
@@ -20,7 +20,7 @@ interface GcResults {
 // its start, update_time its end once final; job_parameters is a JSON string holding, from 2.9,
 // freed_space, purged_blobs and purged_manifests. Stands in for the database's jobs metrics of garbage
 // collection when no database is configured (other job types stay database-only).
-export const apiGcCollector: Collector<HarborApiClient> = {
+export const apiGcCollector = collector<HarborApiClient>({
   name: 'api-gc',
   source: 'api',
   defaultEnabled: true,
@@ -54,7 +54,7 @@ export const apiGcCollector: Collector<HarborApiClient> = {
     if (typeof real.purged_manifests === 'number')
       out.add('harbor_gc_last_purged_manifests', real.purged_manifests);
   },
-};
+});
 
 function results(parameters: string | undefined): GcResults | undefined {
   try {

@@ -1,11 +1,11 @@
 import { endpoints } from '../../sources/harbor-api/endpoints.js';
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
-import type { Collector } from '../types.js';
+import { collector } from '../types.js';
 
 // /projects (Harbor 2.0-2.15), paged, with_detail so each project carries repo_count and its `public`
 // metadata. Stands in for the database's projects collector when no database is configured. Counts come from
 // the list rather than /statistics, whose private counts are complete only for system administrators.
-export const apiProjectsCollector: Collector<HarborApiClient> = {
+export const apiProjectsCollector = collector<HarborApiClient>({
   name: 'api-projects',
   source: 'api',
   defaultEnabled: true,
@@ -29,4 +29,4 @@ export const apiProjectsCollector: Collector<HarborApiClient> = {
       out.add('harbor_repositories', count.repositories, { visibility });
     }
   },
-};
+});

@@ -1,10 +1,10 @@
 import { endpoints } from '../../sources/harbor-api/endpoints.js';
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
-import type { Collector } from '../types.js';
+import { collector } from '../types.js';
 
 // /quotas?reference=project (Harbor 2.0-2.15), paged: hard and used storage per project; a hard limit of -1
 // means none. Stands in for the database's quota metrics when no database is configured.
-export const apiQuotasCollector: Collector<HarborApiClient> = {
+export const apiQuotasCollector = collector<HarborApiClient>({
   name: 'api-quotas',
   source: 'api',
   defaultEnabled: true,
@@ -21,4 +21,4 @@ export const apiQuotasCollector: Collector<HarborApiClient> = {
       out.add('harbor_project_quota_used_bytes', quota.used?.storage ?? 0, { project });
     }
   },
-};
+});

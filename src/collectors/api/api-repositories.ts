@@ -1,11 +1,11 @@
 import { endpoints } from '../../sources/harbor-api/endpoints.js';
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
-import type { Collector } from '../types.js';
+import { collector } from '../types.js';
 
 // /repositories (Harbor 2.1-2.15), paged across all projects: one list, never a call per project or
 // repository. Each carries pull_count and artifact_count. Stands in for the database's repositories collector
 // when no database is configured; tags, pushes, sizes and timestamps stay database-only.
-export const apiRepositoriesCollector: Collector<HarborApiClient> = {
+export const apiRepositoriesCollector = collector<HarborApiClient>({
   name: 'api-repositories',
   source: 'api',
   defaultEnabled: true,
@@ -19,4 +19,4 @@ export const apiRepositoriesCollector: Collector<HarborApiClient> = {
       out.add('harbor_repository_artifacts', repository.artifact_count ?? 0, attributes);
     }
   },
-};
+});

@@ -1,4 +1,5 @@
-import type { Attributes, Observations } from '../../refresh/observations.js';
+import type { MetricName } from '../../catalog/index.js';
+import type { Attributes, Observations } from '../observations.js';
 
 /**
  * Unix seconds of an API timestamp; undefined when absent or Go's zero time ("0001-01-01T00:00:00Z"), which
@@ -16,13 +17,15 @@ export function timestampSeconds(text: string | undefined): number | undefined {
  */
 export function addStateSet(
   out: Observations,
-  metric: string,
+  metric: MetricName,
   states: readonly string[],
   current: string,
   attributes: Attributes = {},
 ): void {
-  for (const state of states) out.add(metric, state === current ? 1 : 0, { ...attributes, status: state });
-  if (!states.includes(current)) out.add(metric, 1, { ...attributes, status: current });
+  // The name is typed; the attributes, the caller's plus `status`, are checked against the catalog when added.
+  const add = out.series(metric) as (value: number, attributes: Attributes) => void;
+  for (const state of states) add(state === current ? 1 : 0, { ...attributes, status: state });
+  if (!states.includes(current)) add(1, { ...attributes, status: current });
 }
 
 /** "Succeed" → "succeed", "InProgress" → "in_progress": Harbor's status words as attribute values. */

@@ -1,9 +1,9 @@
 import { endpoints } from '../../sources/harbor-api/endpoints.js';
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
-import type { Collector } from '../types.js';
+import { collector } from '../types.js';
 
 // /health (Harbor 2.0-2.15): core asks every component, so it costs more than most calls; once per refresh.
-export const healthCollector: Collector<HarborApiClient> = {
+export const healthCollector = collector<HarborApiClient>({
   name: 'health',
   source: 'api',
   defaultEnabled: true,
@@ -19,4 +19,4 @@ export const healthCollector: Collector<HarborApiClient> = {
       });
     }
   },
-};
+});

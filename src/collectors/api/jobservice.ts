@@ -1,10 +1,10 @@
 import { endpoints } from '../../sources/harbor-api/endpoints.js';
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
-import type { Collector } from '../types.js';
+import { collector } from '../types.js';
 
 // Harbor 2.7-2.15: three calls, whatever the load. /jobservice/pools/all/workers lists every pool's workers;
 // a worker with a job_id is busy.
-export const jobserviceCollector: Collector<HarborApiClient> = {
+export const jobserviceCollector = collector<HarborApiClient>({
   name: 'jobservice',
   source: 'api',
   defaultEnabled: true,
@@ -47,7 +47,7 @@ export const jobserviceCollector: Collector<HarborApiClient> = {
       }
     }
   },
-};
+});
 
 function arrayOf<T>(value: T[] | undefined): T[] {
   return Array.isArray(value) ? value : [];

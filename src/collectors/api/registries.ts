@@ -1,10 +1,10 @@
 import { endpoints } from '../../sources/harbor-api/endpoints.js';
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
-import type { Collector } from '../types.js';
+import { collector } from '../types.js';
 
 // /registries (Harbor 2.0-2.15), paged: the endpoints replication talks to; `status` is Harbor's last health
 // check of each ("healthy", "unhealthy", or empty before the first check).
-export const registriesCollector: Collector<HarborApiClient> = {
+export const registriesCollector = collector<HarborApiClient>({
   name: 'registries',
   source: 'api',
   defaultEnabled: true,
@@ -19,4 +19,4 @@ export const registriesCollector: Collector<HarborApiClient> = {
       });
     }
   },
-};
+});

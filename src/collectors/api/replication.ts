@@ -1,7 +1,7 @@
 import { endpoints } from '../../sources/harbor-api/endpoints.js';
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
 import type { ReplicationExecution } from '../../sources/harbor-api/harbor-types.js';
-import type { Collector } from '../types.js';
+import { collector } from '../types.js';
 import { addStateSet, snakeCase, timestampSeconds } from './api-values.js';
 
 // Harbor 2.0-2.15: /replication/policies (paged), then /replication/executions?policy_id=N&page_size=2 sorted
@@ -16,7 +16,7 @@ const STATUSES: Record<string, string> = {
 };
 const STATUS_VALUES = Object.values(STATUSES);
 
-export const replicationCollector: Collector<HarborApiClient> = {
+export const replicationCollector = collector<HarborApiClient>({
   name: 'replication',
   source: 'api',
   defaultEnabled: true,
@@ -70,7 +70,7 @@ export const replicationCollector: Collector<HarborApiClient> = {
       }
     }
   },
-};
+});
 
 function statusOf(execution: ReplicationExecution): string {
   return STATUSES[execution.status ?? ''] ?? snakeCase(execution.status || 'unknown');

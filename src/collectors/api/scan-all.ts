@@ -1,11 +1,11 @@
 import { endpoints } from '../../sources/harbor-api/endpoints.js';
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
-import type { Collector } from '../types.js';
+import { collector } from '../types.js';
 import { snakeCase } from './api-values.js';
 
 // /scans/all/metrics (Harbor 2.0-2.15): the latest "scan all" run. 412 when no scanner is configured: then the
 // client reports the endpoint unavailable and this collector has nothing to say.
-export const scanAllCollector: Collector<HarborApiClient> = {
+export const scanAllCollector = collector<HarborApiClient>({
   name: 'scan-all',
   source: 'api',
   defaultEnabled: true,
@@ -18,4 +18,4 @@ export const scanAllCollector: Collector<HarborApiClient> = {
       out.add('harbor_scan_all_tasks', count, { status: snakeCase(status) });
     }
   },
-};
+});

@@ -1,12 +1,12 @@
 import { endpoints } from '../../sources/harbor-api/endpoints.js';
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
-import type { Collector } from '../types.js';
+import { collector } from '../types.js';
 import { timestampSeconds } from './api-values.js';
 
 // /schedules (Harbor 2.7-2.15), paged: every schedule of the job service with its vendor (job) type.
 // /system/gc/schedule (2.0-2.15): the garbage collection schedule with its next run; type None or Manual
 // means nothing is scheduled.
-export const schedulesCollector: Collector<HarborApiClient> = {
+export const schedulesCollector = collector<HarborApiClient>({
   name: 'schedules',
   source: 'api',
   defaultEnabled: true,
@@ -28,4 +28,4 @@ export const schedulesCollector: Collector<HarborApiClient> = {
     if (type && type !== 'None' && type !== 'Manual' && next !== undefined)
       out.add('harbor_gc_next_run_timestamp_seconds', next);
   },
-};
+});

@@ -1,9 +1,9 @@
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
-import type { Collector } from '../types.js';
+import { collector } from '../types.js';
 
 // /systeminfo (Harbor 2.0-2.15) is read, authenticated, when each refresh begins: no call of its own here.
 // harbor_version and registry_storage_provider_name are shown only to authenticated callers.
-export const systemInfoCollector: Collector<HarborApiClient> = {
+export const systemInfoCollector = collector<HarborApiClient>({
   name: 'systeminfo',
   source: 'api',
   defaultEnabled: true,
@@ -18,4 +18,4 @@ export const systemInfoCollector: Collector<HarborApiClient> = {
       self_registration: String(info.self_registration ?? false),
     });
   },
-};
+});

@@ -1,10 +1,10 @@
 import { endpoints } from '../../sources/harbor-api/endpoints.js';
 import type { HarborApiClient } from '../../sources/harbor-api/harbor-api-client.js';
-import type { Collector } from '../types.js';
+import { collector } from '../types.js';
 
 // /systeminfo/volumes (Harbor 2.0-2.15) is a statfs of harbor-core's own /data directory, not of the
 // registry's storage: useful for core's volume, meaningless for object storage.
-export const volumesCollector: Collector<HarborApiClient> = {
+export const volumesCollector = collector<HarborApiClient>({
   name: 'volumes',
   source: 'api',
   defaultEnabled: true,
@@ -17,4 +17,4 @@ export const volumesCollector: Collector<HarborApiClient> = {
       out.add('harbor_core_data_volume_bytes', storage.total, { state: 'total' });
     if (storage.free !== undefined) out.add('harbor_core_data_volume_bytes', storage.free, { state: 'free' });
   },
-};
+});

@@ -1,5 +1,5 @@
 import type { HarborDatabase } from '../../sources/postgres/database-source.js';
-import type { Collector, CollectorContext } from '../types.js';
+import type { Collector, CollectorContext, CollectorFactory } from '../types.js';
 import { AuditEventCounter, splitAuditKey } from './audit-events.js';
 
 /**
@@ -9,12 +9,17 @@ import { AuditEventCounter, splitAuditKey } from './audit-events.js';
  * src/pkg/auditext/event/login/login.go), when Harbor's audit log records that event type; a failed `docker login`
  * is not recorded. Who failed is not published (cardinality, privacy).
  */
+export const auditFailuresCollector: CollectorFactory<HarborDatabase> = {
+  name: 'audit-failures',
+  source: 'database',
+  defaultEnabled: true,
+  help: 'Failed operations from the audit log (Harbor >= 2.13), by operation and resource type, failed logins included; counted incrementally.',
+  create: () => new AuditFailuresCollector(),
+};
+
+/** Keeps its exporter's count of failed operations between refreshes. */
 export class AuditFailuresCollector implements Collector<HarborDatabase> {
-  readonly name = 'audit-failures';
-  readonly source = 'database';
-  readonly defaultEnabled = true;
-  readonly help =
-    'Failed operations from the audit log (Harbor >= 2.13), by operation and resource type, failed logins included; counted incrementally.';
+  readonly name = auditFailuresCollector.name;
   private readonly failures = new AuditEventCounter({ name: 'failed operations', failed: true });
 
   async collect({ client, out }: CollectorContext<HarborDatabase>): Promise<void> {

@@ -1,5 +1,5 @@
 import type { HarborDatabase } from '../../sources/postgres/database-source.js';
-import type { Collector } from '../types.js';
+import { collector } from '../types.js';
 
 /**
  * PostgreSQL's own catalog, independent of the Harbor release, in one statement: sessions by state and
@@ -42,7 +42,7 @@ interface HealthRow {
   replication_lag_seconds: number | null;
 }
 
-export const databaseHealthCollector: Collector<HarborDatabase> = {
+export const databaseHealthCollector = collector<HarborDatabase>({
   name: 'database',
   source: 'database',
   defaultEnabled: true,
@@ -63,4 +63,4 @@ export const databaseHealthCollector: Collector<HarborDatabase> = {
     if (server.replication_lag_seconds !== null)
       out.add('harbor_database_replication_lag_seconds', server.replication_lag_seconds);
   },
-};
+});

@@ -1,6 +1,6 @@
 import type { HarborDatabase } from '../../sources/postgres/database-source.js';
 import { snakeCase } from '../api/api-values.js';
-import type { Collector, CollectorContext } from '../types.js';
+import { collector, type CollectorContext } from '../types.js';
 
 /** Execution statuses Harbor's task manager writes; each job type's latest execution has one of them. */
 export const EXECUTION_STATUSES = ['Pending', 'Running', 'Stopped', 'Error', 'Success', 'Scheduled'] as const;
@@ -88,7 +88,7 @@ interface GcRow {
   purged_manifests: number | null;
 }
 
-export const jobsCollector: Collector<HarborDatabase> = {
+export const jobsCollector = collector<HarborDatabase>({
   name: 'jobs',
   source: 'database',
   defaultEnabled: true,
@@ -137,7 +137,7 @@ export const jobsCollector: Collector<HarborDatabase> = {
       if (gc.purged_manifests !== null) out.add('harbor_gc_last_purged_manifests', gc.purged_manifests);
     }
   },
-};
+});
 
 /** Every status Harbor writes, plus an unexpected one if that is what an execution holds. */
 function statusesWith(current: string): string[] {

@@ -1,5 +1,5 @@
 import type { HarborDatabase } from '../../sources/postgres/database-source.js';
-import type { Collector } from '../types.js';
+import { collector } from '../types.js';
 
 /** Windows base layers the registry does not store; Harbor's quota and statistics leave them out. */
 export const FOREIGN_LAYER_TYPE = 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip';
@@ -53,7 +53,7 @@ interface ProjectRow {
   quota_used: number | null;
 }
 
-export const projectsCollector: Collector<HarborDatabase> = {
+export const projectsCollector = collector<HarborDatabase>({
   name: 'projects',
   source: 'database',
   defaultEnabled: true,
@@ -99,4 +99,4 @@ export const projectsCollector: Collector<HarborDatabase> = {
       out.add('harbor_project_artifacts', row.artifacts, { project: row.project, type: row.type });
     }
   },
-};
+});

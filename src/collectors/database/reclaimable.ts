@@ -1,5 +1,6 @@
 import type { HarborDatabase } from '../../sources/postgres/database-source.js';
-import type { Collector } from '../types.js';
+import type { ExporterConfig } from '../../config/config.js';
+import type { CollectorContext, CollectorFactory } from '../types.js';
 import { FOREIGN_LAYER_TYPE } from './projects.js';
 
 /**
@@ -93,14 +94,27 @@ interface ReclaimableRow {
   bytes: number;
 }
 
-export const reclaimableCollector: Collector<HarborDatabase> = {
+export type ReclaimableOptions = Pick<ExporterConfig, 'unpulledDays'>;
+
+export const reclaimableCollector: CollectorFactory<HarborDatabase, ReclaimableOptions> = {
   name: 'reclaimable',
   source: 'database',
   // It reads every artifact-to-blob link by digest: about ten times the repositories statement's cost.
   defaultEnabled: false,
   help: 'Storage that could be reclaimed: per project, untagged artifacts and artifacts not pulled for the configured ages (--reclaimable.unpulled-days), with their bytes as the quota counts them; blobs no artifact refers to, in total.',
-  async collect({ client, out, config }) {
-    const rows = await client.query<ReclaimableRow>('reclaimable', RECLAIMABLE_SQL, [config.unpulledDays]);
+  create: ({ unpulledDays }) => ({
+    name: 'reclaimable',
+    collect: ({ client, out }) => collectReclaimable(client, out, unpulledDays),
+  }),
+};
+
+async function collectReclaimable(
+  client: HarborDatabase,
+  out: CollectorContext<HarborDatabase>['out'],
+  unpulledDays: readonly number[],
+): Promise<void> {
+  {
+    const rows = await client.query<ReclaimableRow>('reclaimable', RECLAIMABLE_SQL, [unpulledDays]);
     for (const row of rows) {
       if (row.project === null) {
         out.add('harbor_storage_unreferenced_blobs', row.artifacts);
@@ -114,5 +128,5 @@ export const reclaimableCollector: Collector<HarborDatabase> = {
         out.add('harbor_project_unpulled_bytes', row.bytes, attributes);
       }
     }
-  },
-};
+  }
+}

@@ -1,5 +1,5 @@
 import type { HarborDatabase } from '../../sources/postgres/database-source.js';
-import type { Collector, CollectorContext } from '../types.js';
+import type { Collector, CollectorContext, CollectorFactory } from '../types.js';
 import { AuditEventCounter } from './audit-events.js';
 
 /**
@@ -62,12 +62,17 @@ const LAST_PUSH = column('last_push');
 const LAST_PULL = column('last_pull');
 
 /** Per repository: pulls, pushes (counted from the audit log, incrementally), tags, artifacts, size, activity. */
+export const repositoriesCollector: CollectorFactory<HarborDatabase> = {
+  name: 'repositories',
+  source: 'database',
+  defaultEnabled: true,
+  help: 'Per repository: pulls, pushes (audit log, counted incrementally), tags, artifacts, untagged artifacts, size, last push and pull.',
+  create: () => new RepositoriesCollector(),
+};
+
+/** Keeps its exporter's count of pushes between refreshes. */
 export class RepositoriesCollector implements Collector<HarborDatabase> {
-  readonly name = 'repositories';
-  readonly source = 'database';
-  readonly defaultEnabled = true;
-  readonly help =
-    'Per repository: pulls, pushes (audit log, counted incrementally), tags, artifacts, untagged artifacts, size, last push and pull.';
+  readonly name = repositoriesCollector.name;
   private readonly pushes = new AuditEventCounter({ name: 'pushes', operation: 'create', byTag: false });
 
   async collect({ client, out }: CollectorContext<HarborDatabase>): Promise<void> {

@@ -1,5 +1,5 @@
 import type { HarborDatabase } from '../../sources/postgres/database-source.js';
-import type { Collector } from '../types.js';
+import { collector } from '../types.js';
 
 /**
  * One row per repository of a live project: its id, which c4po/harbor_exporter put on its repository series as
@@ -12,7 +12,7 @@ JOIN project p ON p.project_id = r.project_id AND NOT p.deleted`;
 
 const COLUMNS = ['repository', 'project', 'repository_id'] as const;
 
-export const repositoryInfoCollector: Collector<HarborDatabase> = {
+export const repositoryInfoCollector = collector<HarborDatabase>({
   name: 'repository-info',
   source: 'database',
   // One more series per repository, for joins on the id only: off unless asked for.
@@ -24,4 +24,4 @@ export const repositoryInfoCollector: Collector<HarborDatabase> = {
       info(1, { project: project!, repository: repository!, repository_id: id! });
     });
   },
-};
+});

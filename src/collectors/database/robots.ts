@@ -1,5 +1,5 @@
 import type { HarborDatabase } from '../../sources/postgres/database-source.js';
-import type { Collector } from '../types.js';
+import { collector } from '../types.js';
 
 /**
  * Robot accounts Harbor shows (visible; scan jobs create hidden short-lived ones). project_id 0 is a system
@@ -17,7 +17,7 @@ WHERE r.visible AND (coalesce(r.project_id, 0) = 0 OR (p.project_id IS NOT NULL 
 
 export const ROBOT_STATES = ['active', 'disabled', 'expired'] as const;
 
-export const robotsCollector: Collector<HarborDatabase> = {
+export const robotsCollector = collector<HarborDatabase>({
   name: 'robots',
   source: 'database',
   defaultEnabled: true,
@@ -41,4 +41,4 @@ export const robotsCollector: Collector<HarborDatabase> = {
     }
     for (const [state, robots] of states) out.add('harbor_robots', robots, { state });
   },
-};
+});

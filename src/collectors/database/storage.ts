@@ -1,5 +1,5 @@
 import type { HarborDatabase } from '../../sources/postgres/database-source.js';
-import type { Collector } from '../types.js';
+import { collector } from '../types.js';
 import { FOREIGN_LAYER_TYPE } from './projects.js';
 
 /**
@@ -13,7 +13,7 @@ SELECT count(*)::float8 AS blobs, coalesce(sum(size), 0)::float8 AS blob_bytes,
 FROM blob
 WHERE content_type <> '${FOREIGN_LAYER_TYPE}'`;
 
-export const storageCollector: Collector<HarborDatabase> = {
+export const storageCollector = collector<HarborDatabase>({
   name: 'storage',
   source: 'database',
   defaultEnabled: true,
@@ -28,4 +28,4 @@ export const storageCollector: Collector<HarborDatabase> = {
     out.add('harbor_storage_consumption_bytes', row.blob_bytes, { kind: 'blob' });
     out.add('harbor_storage_consumption_bytes', row.system_artifact_bytes, { kind: 'system_artifact' });
   },
-};
+});

@@ -1,5 +1,6 @@
 import type { HarborDatabase } from '../../sources/postgres/database-source.js';
-import type { Collector, CollectorContext } from '../types.js';
+import type { ExporterConfig } from '../../config/config.js';
+import type { Collector, CollectorContext, CollectorFactory } from '../types.js';
 import { AuditEventCounter, auditKey, splitAuditKey } from './audit-events.js';
 
 /** The series that holds a repository's pulls beyond its top N tags, of deleted tags, and by digest. */
@@ -29,14 +30,24 @@ interface ExistingTagRow {
  * repository's series is its pulls in the audit log. A tag entering the top N takes its pulls out of `__other__`,
  * which then goes down and counts as a counter reset.
  */
+export const tagsCollector: CollectorFactory<HarborDatabase, TagsOptions> = {
+  name: 'tags',
+  source: 'database',
+  defaultEnabled: false,
+  help: `Pulls per tag from the audit log: the top N tags of each repository (--tags.top), the rest summed as tag="${OTHER_TAGS}".`,
+  create: (options) => new TagsCollector(options),
+};
+
+export type TagsOptions = Pick<ExporterConfig, 'tagsTop'>;
+
+/** Keeps its exporter's count of pulls by tag between refreshes. */
 export class TagsCollector implements Collector<HarborDatabase> {
-  readonly name = 'tags';
-  readonly source = 'database';
-  readonly defaultEnabled = false;
-  readonly help = `Pulls per tag from the audit log: the top N tags of each repository (--tags.top), the rest summed as tag="${OTHER_TAGS}".`;
+  readonly name = tagsCollector.name;
   private readonly pulls = new AuditEventCounter({ name: 'pulls by tag', operation: 'pull', byTag: true });
 
-  async collect({ client, out, config }: CollectorContext<HarborDatabase>): Promise<void> {
+  constructor(private readonly options: TagsOptions) {}
+
+  async collect({ client, out }: CollectorContext<HarborDatabase>): Promise<void> {
     const counts = await this.pulls.count(client);
     const repositories: string[] = [];
     const tags: string[] = [];
@@ -65,7 +76,7 @@ export class TagsCollector implements Collector<HarborDatabase> {
       const ranked = pulled
         .filter((entry) => entry.exists)
         .sort((a, b) => b.pulls - a.pulls || (a.tag < b.tag ? -1 : 1))
-        .slice(0, config.tagsTop);
+        .slice(0, this.options.tagsTop);
       const own = new Set(ranked.map((entry) => entry.tag));
       for (const entry of ranked)
         out.add('harbor_tag_pulls', entry.pulls, { project, repository, tag: entry.tag });

@@ -1,5 +1,5 @@
 import type { HarborDatabase } from '../../sources/postgres/database-source.js';
-import type { Collector } from '../types.js';
+import { collector } from '../types.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'none', 'unknown'] as const;
 
@@ -33,7 +33,7 @@ type VulnerabilityRow = { project: string; scanned: number; fixable: number } & 
   number
 >;
 
-export const vulnerabilitiesCollector: Collector<HarborDatabase> = {
+export const vulnerabilitiesCollector = collector<HarborDatabase>({
   name: 'vulnerabilities',
   source: 'database',
   defaultEnabled: true,
@@ -49,4 +49,4 @@ export const vulnerabilitiesCollector: Collector<HarborDatabase> = {
       }
     }
   },
-};
+});

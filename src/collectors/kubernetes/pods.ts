@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { HarborPods } from '../../sources/kubernetes/kubernetes-source.js';
-import type { Collector } from '../types.js';
+import { collector } from '../types.js';
 
 /** Components of goharbor/harbor-helm (label `component`); others the release runs are reported too. */
 export const HARBOR_COMPONENTS = [
@@ -20,7 +20,7 @@ interface ComponentPods {
   restarts: number;
 }
 
-export const podsCollector: Collector<HarborPods> = {
+export const podsCollector = collector<HarborPods>({
   name: 'pods',
   source: 'kubernetes',
   defaultEnabled: true,
@@ -48,7 +48,7 @@ export const podsCollector: Collector<HarborPods> = {
       out.add('harbor_kubernetes_container_restarts', figures.restarts, { component });
     }
   },
-};
+});
 
 function isFinished(pod: V1Pod): boolean {
   return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';

@@ -1,7 +1,7 @@
 import type { RegistryStorageProbe } from '../../sources/storage/registry-storage.js';
-import type { Collector } from '../types.js';
+import { collector } from '../types.js';
 
-export const registryStorageCollector: Collector<RegistryStorageProbe> = {
+export const registryStorageCollector = collector<RegistryStorageProbe>({
   name: 'registry-storage',
   source: 'storage',
   defaultEnabled: true,
@@ -14,4 +14,4 @@ export const registryStorageCollector: Collector<RegistryStorageProbe> = {
     out.add('harbor_registry_storage_used_bytes', storage.volume.usedBytes);
     out.add('harbor_registry_storage_available_bytes', storage.volume.availableBytes);
   },
-};
+});

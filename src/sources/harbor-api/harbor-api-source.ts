@@ -1,6 +1,6 @@
 import type { HarborApiSettings } from '../../config/config.js';
 import type { Logger } from '../../log.js';
-import type { Source, SourceSession } from '../../refresh/source.js';
+import type { Source, SourceSession } from '../source.js';
 import { EndpointAvailability } from './endpoint-availability.js';
 import { endpoints } from './endpoints.js';
 import { RefreshApiClient, checked, type HarborApiClient } from './harbor-api-client.js';

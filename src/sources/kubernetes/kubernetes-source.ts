@@ -1,5 +1,5 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import type { Source, SourceSession } from '../../refresh/source.js';
+import type { Source, SourceSession } from '../source.js';
 import type { KubernetesApi } from './kubernetes-api.js';
 import { releasePodSelector } from './release.js';
 

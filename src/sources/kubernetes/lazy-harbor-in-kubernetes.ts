@@ -1,6 +1,6 @@
 import type { ExporterConfig, KubernetesSettings } from '../../config/config.js';
 import type { Logger } from '../../log.js';
-import type { Source, SourceSession } from '../../refresh/source.js';
+import type { Source, SourceSession } from '../source.js';
 import type { HarborApiSettingsProvider } from '../harbor-api/harbor-api-source.js';
 import type { DatabaseSettingsProvider } from '../postgres/database-source.js';
 import type { RegistryStorageProbe } from '../storage/registry-storage.js';

@@ -1,6 +1,6 @@
 import type { DatabaseSettings } from '../../config/config.js';
 import { errorMessage, type Logger } from '../../log.js';
-import type { Source, SourceSession } from '../../refresh/source.js';
+import type { Source, SourceSession } from '../source.js';
 import { harborSchema, type HarborSchema } from './harbor-release.js';
 import { createHarborPool, DatabaseConnectError, type HarborPool, type TextRow } from './pool.js';
 

@@ -1,4 +1,4 @@
-import type { Source, SourceSession } from '../../refresh/source.js';
+import type { Source, SourceSession } from '../source.js';
 import type { RegistryStorageProbe } from './registry-storage.js';
 
 /** The registry's storage as a source; collectors get the probe, which measures on demand. */

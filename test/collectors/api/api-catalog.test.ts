@@ -2,11 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { apiFallbacks, apiMetrics } from '../../../src/catalog/api-metrics.js';
 import { catalog } from '../../../src/catalog/index.js';
-import {
-  apiCollectors,
-  apiFallbackCollectors,
-  databaseCollectors,
-} from '../../../src/collectors/registry.js';
+import { apiCollectors, apiFallbackCollectors, databaseCollectors } from '../../../src/wiring.js';
 import {
   HarborApiSource,
   fixedHarborApiSettings,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { apiGcCollector } from '../../../src/collectors/api/api-gc.js';
 import { jobsCollector } from '../../../src/collectors/database/jobs.js';
-import type { Point } from '../../../src/refresh/observations.js';
+import type { Point } from '../../../src/collectors/observations.js';
 import { collectOnce, pointValue } from '../../harness/exporter.js';
 import { sameRegistry, seriesOf, type SameRegistry } from './same-registry.js';
 

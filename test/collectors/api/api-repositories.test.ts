@@ -24,8 +24,9 @@ describe('api-repositories collector (without a database)', () => {
   it('publishes artifacts per repository as Harbor counts them: index children without tags and accessories left out', async () => {
     const fromApi = await collectOnce(registry.harbor.source(), apiRepositoriesCollector);
     const { admin } = registry.harbor.db;
+    // Numbers whatever the column's type (pg hands bigint columns over as strings).
     const ids = async (sql: string) =>
-      new Set((await admin.query<{ id: number }>(sql)).rows.map((row) => row.id));
+      new Set((await admin.query<{ id: number | string }>(sql)).rows.map((row) => Number(row.id)));
     const tagged = await ids('SELECT artifact_id AS id FROM tag');
     const children = await ids('SELECT child_id AS id FROM artifact_reference');
     const { rows: accessoryTable } = await admin.query<{ found: boolean }>(
@@ -34,11 +35,12 @@ describe('api-repositories collector (without a database)', () => {
     const accessories = accessoryTable[0]!.found
       ? await ids('SELECT artifact_id AS id FROM artifact_accessory')
       : new Set<number>();
-    const { rows: artifacts } = await admin.query<{ id: number; name: string }>(
+    const { rows: artifacts } = await admin.query<{ id: number | string | null; name: string }>(
       'SELECT a.id, r.name FROM repository r LEFT JOIN artifact a ON a.repository_id = r.repository_id',
     );
     const expected = new Map<string, number>();
-    for (const { id, name } of artifacts) {
+    for (const { id: column, name } of artifacts) {
+      const id = column === null ? null : Number(column);
       const counted = id !== null && (tagged.has(id) || !children.has(id)) && !accessories.has(id);
       expected.set(name, (expected.get(name) ?? 0) + (counted ? 1 : 0));
     }

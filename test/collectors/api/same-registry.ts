@@ -1,4 +1,4 @@
-import type { Point } from '../../../src/refresh/observations.js';
+import type { Point } from '../../../src/collectors/observations.js';
 import { silentLogger } from '../../../src/log.js';
 import { DatabaseSource, fixedDatabaseSettings } from '../../../src/sources/postgres/database-source.js';
 import { startSimulatedHarbor, type SimulatedHarbor } from '../../harness/harbor-api-simulator.js';

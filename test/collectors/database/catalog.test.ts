@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { catalog, exposedName, metricDefinition, type CompatibilitySet } from '../../../src/catalog/index.js';
 import { databaseMetrics } from '../../../src/catalog/database-metrics.js';
-import { databaseCollectors } from '../../../src/collectors/registry.js';
+import { databaseCollectors } from '../../../src/wiring.js';
 import { HARBOR_DATABASE_NAMES, SEED_DATABASE_NAMES } from './compat-names.js';
 
 describe('database metric catalog', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { databaseCollectors } from '../../../src/collectors/registry.js';
+import { databaseCollectors } from '../../../src/wiring.js';
 import type { Collector } from '../../../src/collectors/types.js';
 import type { HarborRelease } from '../../../src/demo/harbor-schema.js';
 import { silentLogger } from '../../../src/log.js';
@@ -18,18 +18,14 @@ async function statementsAt(release: HarborRelease, repositories: number) {
   const db = await createHarborDatabase({ repositories, seed: 5, release });
   const source = new DatabaseSource(fixedDatabaseSettings(db.settings), silentLogger);
   const config = testConfig(['--collector.tags']);
-  // New instances of the stateful collectors, as in a freshly started exporter: the registered ones last read
-  // another database, and the first read of a database they do not expect costs one more statement per table.
+  // New instances, as in a freshly started exporter.
   const collectors = databaseCollectors.map((collector) =>
-    Object.getPrototypeOf(collector) === Object.prototype
-      ? collector
-      : new (collector.constructor as new () => Collector<never>)(),
+    collector.create(config),
   ) as Collector<HarborDatabase>[];
   const runner = new SourceRunner(source, collectors, {
     intervalMs: 3_600_000,
     timeoutMs: 120_000,
     keepStaleForMs: 0,
-    config,
     log: silentLogger,
     onRefreshed: () => {},
   });

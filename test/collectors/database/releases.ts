@@ -1,16 +1,21 @@
 import { after, before, describe } from 'node:test';
-import type { Collector } from '../../../src/collectors/types.js';
 import type { HarborRelease } from '../../../src/demo/harbor-schema.js';
 import type { SyntheticHarborOptions } from '../../../src/demo/synthetic-harbor.js';
 import { silentLogger } from '../../../src/log.js';
 import type { ExporterConfig } from '../../../src/config/config.js';
-import { Observations, type Point } from '../../../src/refresh/observations.js';
+import { Observations, type Point } from '../../../src/collectors/observations.js';
 import {
   DatabaseSource,
   fixedDatabaseSettings,
   type HarborDatabase,
 } from '../../../src/sources/postgres/database-source.js';
-import { collectOnce, pointArrays, testConfig } from '../../harness/exporter.js';
+import {
+  collectOnce,
+  instanceOf,
+  pointArrays,
+  testConfig,
+  type TestCollector,
+} from '../../harness/exporter.js';
 import { createHarborDatabase, type HarborTestDatabase } from '../../harness/postgres.js';
 
 /** The Harbor releases whose schema the fixture reproduces; every collector is tested on each. */
@@ -22,12 +27,12 @@ export interface ReleaseContext {
   source: DatabaseSource;
   /** Runs the collector once through a real refresh session. */
   collect(
-    collector: Collector<HarborDatabase>,
+    collector: TestCollector<HarborDatabase>,
     flags?: readonly string[],
   ): Promise<ReadonlyMap<string, readonly Point[]>>;
   /** Runs the collector once and also returns the names of the statements it ran, in order. */
   trace(
-    collector: Collector<HarborDatabase>,
+    collector: TestCollector<HarborDatabase>,
     flags?: readonly string[],
   ): Promise<{ points: ReadonlyMap<string, readonly Point[]>; statements: string[] }>;
   /** Rows of a plain SELECT on the admin connection, for counting independently in the test. */
@@ -67,7 +72,7 @@ export function forEachRelease(
 /** One collection through a real refresh session, recording the statements' names. */
 export async function traceCollect(
   source: DatabaseSource,
-  collector: Collector<HarborDatabase>,
+  collector: TestCollector<HarborDatabase>,
   config: ExporterConfig,
 ): Promise<{ points: ReadonlyMap<string, readonly Point[]>; statements: string[] }> {
   const session = await source.beginRefresh();
@@ -85,7 +90,12 @@ export async function traceCollect(
   };
   try {
     const out = new Observations(collector.name);
-    await collector.collect({ client, out, signal: new AbortController().signal, log: silentLogger, config });
+    await instanceOf(collector, config).collect({
+      client,
+      out,
+      signal: new AbortController().signal,
+      log: silentLogger,
+    });
     return { points: pointArrays(out.points), statements };
   } finally {
     await session.release?.();

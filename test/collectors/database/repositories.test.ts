@@ -256,7 +256,7 @@ forEachRelease('repositories collector', { repositories: 50, seed: 8 }, (context
     for (const [name, count] of restarted) assert.ok(count <= running.get(name)!, name);
   });
 
-  it('keeps a separate count for each database it reads', async () => {
+  it('counts each database it reads from that database alone', async () => {
     const other = await createHarborDatabase({ repositories: 12, seed: 99, release: context.release });
     const otherSource = new DatabaseSource(fixedDatabaseSettings(other.settings), silentLogger);
     try {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { OTHER_TAGS, TagsCollector } from '../../../src/collectors/database/tags.js';
-import type { Point } from '../../../src/refresh/observations.js';
+import { OTHER_TAGS, tagsCollector } from '../../../src/collectors/database/tags.js';
+import type { Point } from '../../../src/collectors/observations.js';
 import { forEachRelease, type ReleaseContext } from './releases.js';
 
 interface PullRow {
@@ -36,7 +36,8 @@ function seriesOf(points: ReadonlyMap<string, readonly Point[]>, repository: str
 }
 
 forEachRelease('tags collector', { repositories: 40, seed: 21, auditEventsPerRepository: 12 }, (context) => {
-  const collector = new TagsCollector();
+  // A factory: each run below makes a new instance from its flags, except where counting goes on.
+  const collector = tagsCollector;
 
   it('is off by default', () => {
     assert.equal(collector.defaultEnabled, false);
@@ -89,8 +90,8 @@ forEachRelease('tags collector', { repositories: 40, seed: 21, auditEventsPerRep
          ORDER BY r.name, t.name LIMIT 1`,
       )
     )[0]!;
-    const flags = ['--tags.top=1000'];
-    const before = seriesOf(await context.collect(collector, flags), repository);
+    const counting = tagsCollector.create({ tagsTop: 1000 });
+    const before = seriesOf(await context.collect(counting), repository);
     const table = context.release === '2.10' ? 'audit_log' : 'audit_log_ext';
     for (let index = 0; index < 5; index++) {
       await context.db.admin.query(
@@ -98,7 +99,7 @@ forEachRelease('tags collector', { repositories: 40, seed: 21, auditEventsPerRep
         [`${repository}:${tag}`],
       );
     }
-    const { points, statements } = await context.trace(collector, flags);
+    const { points, statements } = await context.trace(counting);
     const after = seriesOf(points, repository);
     assert.equal(after.get(tag), (before.get(tag) ?? 0) + 5);
     for (const [other, count] of before) if (other !== tag) assert.equal(after.get(other), count, other);
@@ -108,14 +109,16 @@ forEachRelease('tags collector', { repositories: 40, seed: 21, auditEventsPerRep
 
   it('keeps every count when old audit rows are purged, and the next pull adds exactly 1', async () => {
     const flags = ['--tags.top=1000'];
-    const before = await context.collect(collector, flags);
+    // One instance throughout: its count is what must survive the purge.
+    const counter = collector.create({ tagsTop: 1000 });
+    const before = await context.collect(counter, flags);
     const tables = context.release === '2.10' ? ['audit_log'] : ['audit_log', 'audit_log_ext'];
     for (const table of tables) {
       await context.db.admin.query(
         `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} ORDER BY id LIMIT (SELECT count(*) / 2 FROM ${table}))`,
       );
     }
-    const { points, statements } = await context.trace(collector, flags);
+    const { points, statements } = await context.trace(counter, flags);
     const series = (all: ReadonlyMap<string, readonly Point[]>) =>
       new Map(
         (all.get('harbor_tag_pulls') ?? []).map((point) => [
@@ -135,7 +138,7 @@ forEachRelease('tags collector', { repositories: 40, seed: 21, auditEventsPerRep
       `INSERT INTO ${table} (project_id, operation, resource_type, resource, username) VALUES (1, 'pull', 'artifact', $1, 'ci')`,
       [`${repository}:${tag}`],
     );
-    const after = series(await context.collect(collector, flags));
+    const after = series(await context.collect(counter, flags));
     const expected = series(points);
     expected.set(`${repository}:${tag}`, pulled.value + 1);
     assert.deepEqual(after, expected);

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import { collectorSwitches } from '../../../src/collectors/registry.js';
+import { collectorSwitches } from '../../../src/wiring.js';
 import { buildConfig } from '../../../src/config/config.js';
 import { loadSettings } from '../../../src/config/load.js';
 import { envName, settings } from '../../../src/config/settings.js';
 import { silentLogger } from '../../../src/log.js';
-import { buildSources } from '../../../src/sources/bindings.js';
+import { buildSources } from '../../../src/wiring.js';
 import { readRepoFile } from '../../deploy/repo-files.js';
 
 interface ComposeService {

@@ -7,7 +7,6 @@ import { SourceRunner, type SourceState } from '../../../src/refresh/source-runn
 import type { HarborApiClient } from '../../../src/sources/harbor-api/harbor-api-client.js';
 import { HarborApiSource } from '../../../src/sources/harbor-api/harbor-api-source.js';
 import { captureLog } from '../../harness/capture-log.js';
-import { testConfig } from '../../harness/exporter.js';
 import {
   READ_ONLY_ROBOT,
   startSimulatedHarbor,
@@ -24,11 +23,10 @@ describe('Harbor API source', () => {
 
   /** A runner over a source, as the exporter builds it, with a log to inspect. */
   function runner(source: HarborApiSource, log: Logger) {
-    return new SourceRunner<HarborApiClient>(source, [healthCollector], {
+    return new SourceRunner<HarborApiClient>(source, [healthCollector.create({})], {
       intervalMs: 3_600_000,
       timeoutMs: 30_000,
       keepStaleForMs: 60_000,
-      config: testConfig(),
       log,
       onRefreshed: () => {},
     });

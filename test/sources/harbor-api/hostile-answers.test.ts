@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { apiCollectors, apiFallbackCollectors } from '../../../src/collectors/registry.js';
+import { apiCollectors, apiFallbackCollectors } from '../../../src/wiring.js';
 import type { Collector } from '../../../src/collectors/types.js';
 import type { HarborApiSettings } from '../../../src/config/config.js';
 import type { Fault } from '../../../src/demo/harbor-api-simulator/faults.js';
@@ -187,10 +187,9 @@ describe('Harbor API source against hostile answers', () => {
       },
       { collector: 'api-gc', path: '/system/gc', rewrite: asObject, place: /\(the answer\) must be array/ },
     ];
-    const collectors = [
-      ...apiCollectors,
-      ...apiFallbackCollectors,
-    ] as unknown as Collector<HarborApiClient>[];
+    const collectors = [...apiCollectors, ...apiFallbackCollectors].map(
+      (factory) => factory.create(testConfig()) as Collector<HarborApiClient>,
+    );
 
     it('covers every API collector that makes a request', () => {
       const covered = new Set(cases.map((entry) => entry.collector));
@@ -209,7 +208,6 @@ describe('Harbor API source against hostile answers', () => {
           intervalMs: 3_600_000,
           timeoutMs: 30_000,
           keepStaleForMs: 3_600_000,
-          config: testConfig(),
           log,
           onRefreshed: () => {},
         });

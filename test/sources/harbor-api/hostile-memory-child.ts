@@ -5,7 +5,7 @@
  */
 import { createInterface } from 'node:readline';
 import { createLogger } from '../../../src/log.js';
-import { buildSources } from '../../../src/sources/bindings.js';
+import { buildSources } from '../../../src/wiring.js';
 import { startTestExporter, testConfig } from '../../harness/exporter.js';
 
 const lines: string[] = [];

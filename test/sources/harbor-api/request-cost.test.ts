@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { silentLogger } from '../../../src/log.js';
 import { SourceRunner } from '../../../src/refresh/source-runner.js';
-import { buildSources } from '../../../src/sources/bindings.js';
+import { buildSources } from '../../../src/wiring.js';
 import { testConfig } from '../../harness/exporter.js';
 import { startSimulatedHarbor, type SimulatedHarbor } from '../../harness/harbor-api-simulator.js';
 import { ContractRecorder } from '../../harness/swagger-contract.js';
@@ -29,7 +29,6 @@ describe('API requests per refresh', () => {
       intervalMs: 3_600_000,
       timeoutMs: 60_000,
       keepStaleForMs: 60_000,
-      config,
       log: silentLogger,
       onRefreshed: () => {},
     });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { apiCollectors, apiFallbackCollectors } from '../../../src/collectors/registry.js';
+import { apiCollectors, apiFallbackCollectors } from '../../../src/wiring.js';
 import { Exporter } from '../../../src/exporter.js';
 import { createLogger } from '../../../src/log.js';
-import { buildSources } from '../../../src/sources/bindings.js';
+import { buildSources } from '../../../src/wiring.js';
 import { testConfig } from '../../harness/exporter.js';
 import { harborPod, installHarborChart } from '../../harness/fake-kubernetes/harbor-chart.js';
 import { EXEC_SUCCESS, FakeKubernetes, type Refusal } from '../../harness/fake-kubernetes/server.js';

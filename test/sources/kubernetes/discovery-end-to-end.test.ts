@@ -8,9 +8,9 @@ import {
   databaseCollectors,
   kubernetesCollectors,
   storageCollectors,
-} from '../../../src/collectors/registry.js';
+} from '../../../src/wiring.js';
 import { silentLogger } from '../../../src/log.js';
-import { buildSources } from '../../../src/sources/bindings.js';
+import { buildSources } from '../../../src/wiring.js';
 import { startTestExporter, testConfig, type RunningTestExporter } from '../../harness/exporter.js';
 import {
   harborPod,

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { PointList } from '../refresh/point-list.js';
+import { PointList } from '../collectors/point-list.js';
 
 const NANOSECONDS = 1e9;
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PointList } from '../../src/refresh/point-list.js';
+import { PointList } from '../../src/collectors/point-list.js';
 
 const a = { project: 'a' };
 const b = { project: 'b' };

@@ -1,5 +1,4 @@
-import type { SourceName } from '../catalog/index.js';
-import type { Observations } from './observations.js';
+import type { MetricSink, SingleSeriesMetricName, SourceName } from '../catalog/index.js';
 
 /** One refresh's access to a source: the client collectors use, and the source's own figures afterwards. */
 export interface SourceSession<Client> {
@@ -10,7 +9,7 @@ export interface SourceSession<Client> {
    */
   verify?(): Promise<void>;
   /** Source-level self-metrics after the collectors ran (statements, requests, schema version). */
-  finish?(out: Observations): void;
+  finish?(out: MetricSink): void;
   /** Releases what the session holds; always called. */
   release?(): Promise<void> | void;
 }
@@ -21,7 +20,7 @@ export interface Source<Client = unknown> {
   /** Prepares a refresh (connect, detect Harbor's version); throwing fails every collector of the source. */
   beginRefresh(signal: AbortSignal): Promise<SourceSession<Client>>;
   /** Catalog metric (collector `source`) set to 1 when the source answered a refresh, 0 when it did not. */
-  upMetric?: string;
+  upMetric?: SingleSeriesMetricName;
   /**
    * Whether an error from beginRefresh or a session's verify still shows that the source answered (it refused or
    * cancelled a statement, e.g. at a statement timeout behind a lock) rather than that it is down.

@@ -1,4 +1,10 @@
-import { metricDefinition, type MetricDefinition } from '../catalog/index.js';
+import {
+  metricDefinition,
+  type AttributesArgument,
+  type MetricDefinition,
+  type MetricName,
+  type MetricSink,
+} from '../catalog/index.js';
 import { PointList, type Attributes } from './point-list.js';
 
 export { PointList, type Attributes, type Point } from './point-list.js';
@@ -13,7 +19,7 @@ export type PointsByMetric = ReadonlyMap<string, PointList>;
  * What one collector saw in one refresh. Only catalog metrics of that collector may be added, with exactly the
  * attributes the catalog names, so a typo fails the collector's test instead of publishing a stray series.
  */
-export class Observations {
+export class Observations implements MetricSink {
   readonly points = new Map<string, PointList>();
   private readonly appenders = new Map<string, Appender>();
 
@@ -30,15 +36,17 @@ export class Observations {
     this.collectors = typeof collector === 'string' ? [collector] : collector;
   }
 
-  add(metric: string, value: number, attributes: Attributes = {}): void {
-    this.series(metric)(value, attributes);
+  add<Name extends MetricName>(metric: Name, value: number, ...attributes: AttributesArgument<Name>): void {
+    this.series(metric)(value, ...attributes);
   }
 
   /**
    * Adds points to one metric, the catalog consulted once: for collectors that add a point per repository to
    * several metrics, where looking each metric up again for every point shows in the refresh time.
    */
-  series(metric: string): Appender {
+  series<Name extends MetricName>(
+    metric: Name,
+  ): (value: number, ...attributes: AttributesArgument<Name>) => void {
     let appender = this.appenders.get(metric);
     if (!appender) this.appenders.set(metric, (appender = this.appender(metric)));
     return appender;
