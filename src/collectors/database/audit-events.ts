@@ -3,41 +3,84 @@ import type { HarborDatabase } from '../../sources/postgres/database-source.js';
 /** Harbor < 2.13 writes audit events to audit_log; from 2.13 new events go to audit_log_ext. */
 export type AuditTable = 'audit_log' | 'audit_log_ext';
 
-export type AuditEventQuery =
-  | {
-      /** Names the statements in errors and tests. */
-      name: string;
-      /** `create` is a push, `pull` a pull (resource_type 'artifact' for both). */
-      operation: 'create' | 'pull';
-      /** Count per tag as well as per repository; a pull by digest has the tag ''. */
-      byTag: boolean;
-    }
-  | {
-      name: string;
-      /**
-       * Operations that failed (op_result false), by operation and resource type, keyed by
-       * `auditKey(operation, resourceType)`. Only audit_log_ext records results (Harbor >= 2.13).
-       */
-      failed: true;
-    };
+/**
+ * What to read from the audit tables: two SQL expressions over a row that make its key, the rows to read, and what
+ * to keep per key. The text is constant (no parameters): it is built from the fixed queries below.
+ */
+export interface AuditEventQuery {
+  /** Names the statements in errors and tests. */
+  name: string;
+  /** Only audit_log_ext records results (Harbor >= 2.13); other queries read both tables. */
+  extOnly: boolean;
+  /** The two parts of a row's key, as SQL expressions (`''` when one part is enough). */
+  key: readonly [string, string];
+  /** Which rows count, as a SQL condition. */
+  where: string;
+  /** `count`: rows per key, summed over refreshes. `newest`: the newest op_time per key, in Unix seconds. */
+  measure: 'count' | 'newest';
+}
+
+/** Artifact events name their resource 'project/repo:tag' or 'project/repo@sha256:...'. */
+const REPOSITORY_OF_RESOURCE = `split_part(split_part(resource, '@', 1), ':', 1)`;
+/** A pull by digest has the tag ''. */
+const TAG_OF_RESOURCE = `CASE WHEN strpos(resource, '@') > 0 THEN '' ELSE split_part(resource, ':', 2) END`;
+
+/** Pushes (`create`) or pulls of artifacts per repository, and per tag when asked. */
+export function artifactEvents(name: string, operation: 'create' | 'pull', byTag: boolean): AuditEventQuery {
+  return {
+    name,
+    extOnly: false,
+    key: [REPOSITORY_OF_RESOURCE, byTag ? TAG_OF_RESOURCE : `''`],
+    where: `operation = '${operation}' AND resource_type = 'artifact'`,
+    measure: 'count',
+  };
+}
+
+/** Operations that failed (op_result false): by operation and resource type, or by user and operation. */
+export function failedOperations(name: string, by: 'resource type' | 'user'): AuditEventQuery {
+  return {
+    name,
+    extOnly: true,
+    key: by === 'user' ? ['coalesce(username, \'\')', 'operation'] : ['operation', 'resource_type'],
+    where: 'op_result = false',
+    measure: 'count',
+  };
+}
 
 /**
- * Events per repository and tag, keyed by `auditKey(repository, tag)`, or per repository keyed by its name when
- * not counted by tag; summed over the audit tables: a view of
- * the counter's state, read at once by the collector (the next count changes it).
+ * The newest event of each robot account, by user name. Robots' names start with Harbor's robot prefix (setting
+ * robot_name_prefix, `robot$` by default); robots made before Harbor 2.2 keep the name `robot$...` whatever the
+ * prefix.
+ */
+export function robotActivity(name: string): AuditEventQuery {
+  return {
+    name,
+    extOnly: false,
+    key: ['username', `''`],
+    where: `(starts_with(username, 'robot$') OR starts_with(username, (${ROBOT_PREFIX_SQL})))`,
+    measure: 'newest',
+  };
+}
+
+/** Harbor's robot name prefix: its setting when one is stored, else the default. */
+export const ROBOT_PREFIX_SQL = `SELECT coalesce((SELECT nullif(v, '') FROM properties WHERE k = 'robot_name_prefix'), 'robot$')`;
+
+/**
+ * A value per key (`auditKey(first, second)` of the query's key), over the audit tables: a view of the counter's
+ * state, read at once by the collector (the next count changes it).
  */
 export interface AuditCounts {
   get(key: string): number | undefined;
   keys(): Iterable<string>;
 }
 
-export function auditKey(repository: string, tag = ''): string {
-  return `${repository}\u0000${tag}`;
+export function auditKey(first: string, second = ''): string {
+  return `${first}\u0000${second}`;
 }
 
-export function splitAuditKey(key: string): { repository: string; tag: string } {
+export function splitAuditKey(key: string): { first: string; second: string } {
   const at = key.indexOf('\u0000');
-  return { repository: key.slice(0, at), tag: key.slice(at + 1) };
+  return { first: key.slice(0, at), second: key.slice(at + 1) };
 }
 
 /**
@@ -51,33 +94,21 @@ const PENDING_MAX = 10_000;
 const DATABASES_KEPT = 8;
 
 /**
- * One statement per refresh for all the tables read. For each table (numbered by `part`), a first row with
- * repository NULL describes it: its newest id, which ids in the newest window are missing, which previously
- * missing ids are now there, and which database this is. Its other rows are the events with an id above the last
- * one counted (or among the missing ones), by repository and tag (failed operations: by operation and resource
- * type, in the same columns); for table i those two are parameters 2i+1 and 2i+2, the operation the last
- * parameter. Artifact events name their resource 'project/repo:tag' or 'project/repo@sha256:...'. Checked against Harbor 2.10.3, 2.13.5, 2.15.2, 2.16 (main).
+ * One statement per refresh for all the tables read. For each table (numbered by `part`), a first row with key
+ * NULL describes it: its newest id, which ids in the newest window are missing, which previously missing ids are
+ * now there, and which database this is. Its other rows are the events with an id above the last one read (or
+ * among the missing ones), by key; for table i those two are parameters 2i+1 and 2i+2. Checked against Harbor
+ * 2.10.3, 2.13.5, 2.15.2, 2.16 (main).
  */
 export function auditEventsSql(tables: readonly AuditTable[], query: AuditEventQuery): string {
-  const byTag = 'byTag' in query && query.byTag;
-  const tag = byTag
-    ? `CASE WHEN strpos(resource, '@') > 0 THEN '' ELSE split_part(resource, ':', 2) END`
-    : `''`;
-  // Failed operations are grouped by operation and resource type, in the columns of repository and tag.
-  const [first, second, filter] =
-    'failed' in query
-      ? ['operation', 'resource_type', 'op_result = false']
-      : [
-          `split_part(split_part(resource, '@', 1), ':', 1)`,
-          tag,
-          `operation = $${tables.length * 2 + 1} AND resource_type = 'artifact'`,
-        ];
+  const [first, second] = query.key;
+  const measure = query.measure === 'count' ? 'count(*)::float8' : `date_part('epoch', max(op_time))`;
   const bounds = tables.map((table, part) => `bounds${part} AS (SELECT max(id) AS max_id FROM ${table})`);
   const parts = tables.map((table, part) => {
     const lastId = `$${part * 2 + 1}::bigint`;
     const pending = `$${part * 2 + 2}::bigint[]`;
     return `
-SELECT ${part} AS part, NULL::text AS repository, NULL::text AS tag, NULL::float8 AS events,
+SELECT ${part} AS part, NULL::text AS first, NULL::text AS second, NULL::float8 AS value,
        b.max_id::float8 AS max_id,
        concat_ws(':', inet_server_addr(), inet_server_port(), current_database(), '${table}'::regclass::oid) AS identity,
        ARRAY(SELECT g FROM generate_series(greatest(${lastId}, b.max_id - ${PENDING_WINDOW}) + 1, b.max_id) AS g
@@ -85,9 +116,9 @@ SELECT ${part} AS part, NULL::text AS repository, NULL::text AS tag, NULL::float
        ARRAY(SELECT id FROM ${table} WHERE id = ANY(${pending}))::float8[] AS found
 FROM bounds${part} b
 UNION ALL
-SELECT ${part}, ${first}, ${second}, count(*)::float8, NULL, NULL, NULL, NULL
+SELECT ${part}, ${first}, ${second}, ${measure}, NULL, NULL, NULL, NULL
 FROM ${table}
-WHERE (id > ${lastId} OR id = ANY(${pending})) AND ${filter}
+WHERE (id > ${lastId} OR id = ANY(${pending})) AND ${query.where}
 GROUP BY 2, 3`;
   });
   return `
@@ -96,9 +127,9 @@ WITH ${bounds.join(',\n     ')}${parts.join('\nUNION ALL')}`;
 
 interface AuditRow {
   part: number;
-  repository: string | null;
-  tag: string | null;
-  events: number | null;
+  first: string | null;
+  second: string | null;
+  value: number | null;
   max_id: number | null;
   identity: string | null;
   missing: number[] | null;
@@ -110,7 +141,7 @@ interface TableAnswer {
   maxId: number | null;
   missing: number[];
   found: number[];
-  events: { key: string; events: number }[];
+  events: { key: string; value: number }[];
 }
 
 interface TableState {
@@ -135,21 +166,25 @@ export class AuditEventCounter {
   /** The count in progress, if any. */
   private running?: Promise<unknown>;
 
+  /** How a key's value from new rows joins what is known: a sum of counts, or the newest of two times. */
+  private readonly combine: (known: number, added: number) => number;
+
   constructor(
     private readonly query: AuditEventQuery,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.combine = query.measure === 'count' ? (known, added) => known + added : Math.max;
+  }
 
-  /** Events in the tables this Harbor release writes, summed; one statement (two after a change of database). */
+  /** Values over the tables this Harbor release writes; one statement (two after a change of database). */
   count(client: HarborDatabase): Promise<AuditCounts> {
-    const tables: AuditTable[] =
-      'failed' in this.query
-        ? client.schema.hasAuditLogExt
-          ? ['audit_log_ext']
-          : []
-        : client.schema.hasAuditLogExt
-          ? ['audit_log', 'audit_log_ext']
-          : ['audit_log'];
+    const tables: AuditTable[] = client.schema.hasAuditLogExt
+      ? this.query.extOnly
+        ? ['audit_log_ext']
+        : ['audit_log', 'audit_log_ext']
+      : this.query.extOnly
+        ? []
+        : ['audit_log'];
     // Before 2.13 Harbor records no results: nothing to count, no statement.
     if (tables.length === 0) return Promise.resolve(new Map());
     // Refreshes of one counter run one after another, so two exporters in one process cannot interleave. When
@@ -164,7 +199,10 @@ export class AuditEventCounter {
       for (const [index, table] of tables.entries()) {
         states.push(await this.settle(client, table, remembered[index], answers[index]!));
       }
-      return summed(states.map((state) => state.counts));
+      return combined(
+        states.map((state) => state.counts),
+        this.combine,
+      );
     };
     const run = this.running ? this.running.then(counting, counting) : counting();
     const settled = run.then(
@@ -213,12 +251,7 @@ export class AuditEventCounter {
       const state = states[index];
       return [state?.lastId ?? 0, state ? [...state.pending.keys()] : []];
     });
-    const rows = await client.query<AuditRow>(name, auditEventsSql(tables, this.query), [
-      ...params,
-      ...('operation' in this.query ? [this.query.operation] : []),
-    ]);
-    const byTag = 'byTag' in this.query && this.query.byTag;
-    const failed = 'failed' in this.query;
+    const rows = await client.query<AuditRow>(name, auditEventsSql(tables, this.query), params);
     return tables.map((table, part) => {
       const mine = rows.filter((row) => row.part === part);
       const head = mine.find((row) => row.identity !== null);
@@ -229,11 +262,8 @@ export class AuditEventCounter {
         missing: head.missing ?? [],
         found: head.found ?? [],
         events: mine
-          .filter((row) => row.identity === null && row.repository !== null)
-          .map((row) => ({
-            key: byTag || failed ? auditKey(row.repository!, row.tag ?? '') : row.repository!,
-            events: row.events ?? 0,
-          })),
+          .filter((row) => row.identity === null && row.first !== null)
+          .map((row) => ({ key: auditKey(row.first!, row.second ?? ''), value: row.value ?? 0 })),
       };
     });
   }
@@ -249,7 +279,10 @@ export class AuditEventCounter {
   }
 
   private advance(state: TableState, answer: TableAnswer, full = false): TableState {
-    for (const { key, events } of answer.events) state.counts.set(key, (state.counts.get(key) ?? 0) + events);
+    for (const { key, value } of answer.events) {
+      const known = state.counts.get(key);
+      state.counts.set(key, known === undefined ? value : this.combine(known, value));
+    }
     const now = this.now();
     for (const id of answer.found) state.pending.delete(id);
     for (const id of answer.missing) if (!state.pending.has(id)) state.pending.set(id, now);
@@ -268,18 +301,21 @@ export class AuditEventCounter {
   }
 }
 
-/** Counts of several tables as one, without building a map of their sums at every refresh. */
-function summed(counts: readonly ReadonlyMap<string, number>[]): AuditCounts {
-  if (counts.length === 1) return counts[0]!;
+/** Values of several tables as one (summed counts, or the newest time), without building a map at every refresh. */
+function combined(
+  values: readonly ReadonlyMap<string, number>[],
+  combine: (known: number, added: number) => number,
+): AuditCounts {
+  if (values.length === 1) return values[0]!;
   return {
     get(key) {
       let total: number | undefined;
-      for (const table of counts) {
-        const events = table.get(key);
-        if (events !== undefined) total = (total ?? 0) + events;
+      for (const table of values) {
+        const value = table.get(key);
+        if (value !== undefined) total = total === undefined ? value : combine(total, value);
       }
       return total;
     },
-    keys: () => new Set(counts.flatMap((table) => [...table.keys()])),
+    keys: () => new Set(values.flatMap((table) => [...table.keys()])),
   };
 }

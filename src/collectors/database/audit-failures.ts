@@ -1,6 +1,6 @@
 import type { HarborDatabase } from '../../sources/postgres/database-source.js';
 import type { Collector, CollectorContext, CollectorFactory } from '../types.js';
-import { AuditEventCounter, splitAuditKey } from './audit-events.js';
+import { AuditEventCounter, failedOperations, splitAuditKey } from './audit-events.js';
 
 /**
  * Operations Harbor recorded as failed in audit_log_ext (op_result false, Harbor >= 2.13), by operation and
@@ -20,12 +20,12 @@ export const auditFailuresCollector: CollectorFactory<HarborDatabase> = {
 /** Keeps its exporter's count of failed operations between refreshes. */
 export class AuditFailuresCollector implements Collector<HarborDatabase> {
   readonly name = auditFailuresCollector.name;
-  private readonly failures = new AuditEventCounter({ name: 'failed operations', failed: true });
+  private readonly failures = new AuditEventCounter(failedOperations('failed operations', 'resource type'));
 
   async collect({ client, out }: CollectorContext<HarborDatabase>): Promise<void> {
     const counts = await this.failures.count(client);
     for (const key of counts.keys()) {
-      const { repository: operation, tag: resourceType } = splitAuditKey(key);
+      const { first: operation, second: resourceType } = splitAuditKey(key);
       out.add('harbor_audit_failed_operations', counts.get(key) ?? 0, {
         operation,
         resource_type: resourceType,

@@ -1,6 +1,6 @@
 import type { HarborDatabase } from '../../sources/postgres/database-source.js';
 import type { Collector, CollectorContext, CollectorFactory } from '../types.js';
-import { AuditEventCounter } from './audit-events.js';
+import { AuditEventCounter, artifactEvents, auditKey } from './audit-events.js';
 
 /**
  * One row per repository, from one pass over tag and one over artifact (hash joins, no per-row subqueries).
@@ -73,7 +73,7 @@ export const repositoriesCollector: CollectorFactory<HarborDatabase> = {
 /** Keeps its exporter's count of pushes between refreshes. */
 export class RepositoriesCollector implements Collector<HarborDatabase> {
   readonly name = repositoriesCollector.name;
-  private readonly pushes = new AuditEventCounter({ name: 'pushes', operation: 'create', byTag: false });
+  private readonly pushes = new AuditEventCounter(artifactEvents('pushes', 'create', false));
 
   async collect({ client, out }: CollectorContext<HarborDatabase>): Promise<void> {
     const pulls = out.series('harbor_repository_pulls');
@@ -110,6 +110,6 @@ export class RepositoriesCollector implements Collector<HarborDatabase> {
       if (lastPulled !== null) lastPull(Number(lastPulled), attributes);
     });
     const pushes = await counting;
-    for (const attributes of seen) pushed(pushes.get(attributes.repository) ?? 0, attributes);
+    for (const attributes of seen) pushed(pushes.get(auditKey(attributes.repository)) ?? 0, attributes);
   }
 }

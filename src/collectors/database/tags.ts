@@ -1,7 +1,7 @@
 import type { HarborDatabase } from '../../sources/postgres/database-source.js';
 import type { ExporterConfig } from '../../config/config.js';
 import type { Collector, CollectorContext, CollectorFactory } from '../types.js';
-import { AuditEventCounter, auditKey, splitAuditKey } from './audit-events.js';
+import { AuditEventCounter, artifactEvents, auditKey, splitAuditKey } from './audit-events.js';
 
 /** The series that holds a repository's pulls beyond its top N tags, of deleted tags, and by digest. */
 export const OTHER_TAGS = '__other__';
@@ -43,7 +43,7 @@ export type TagsOptions = Pick<ExporterConfig, 'tagsTop'>;
 /** Keeps its exporter's count of pulls by tag between refreshes. */
 export class TagsCollector implements Collector<HarborDatabase> {
   readonly name = tagsCollector.name;
-  private readonly pulls = new AuditEventCounter({ name: 'pulls by tag', operation: 'pull', byTag: true });
+  private readonly pulls = new AuditEventCounter(artifactEvents('pulls by tag', 'pull', true));
 
   constructor(private readonly options: TagsOptions) {}
 
@@ -52,7 +52,7 @@ export class TagsCollector implements Collector<HarborDatabase> {
     const repositories: string[] = [];
     const tags: string[] = [];
     for (const key of counts.keys()) {
-      const { repository, tag } = splitAuditKey(key);
+      const { first: repository, second: tag } = splitAuditKey(key);
       repositories.push(repository);
       tags.push(tag);
     }
