@@ -5,6 +5,7 @@ import { projectsCollector } from './collectors/database/projects.js';
 import { reclaimableCollector } from './collectors/database/reclaimable.js';
 import { repositoriesCollector } from './collectors/database/repositories.js';
 import { repositoryInfoCollector } from './collectors/database/repository-info.js';
+import { robotActivityCollector } from './collectors/database/robot-activity.js';
 import { robotsCollector } from './collectors/database/robots.js';
 import { storageCollector } from './collectors/database/storage.js';
 import { tagsCollector } from './collectors/database/tags.js';
@@ -61,6 +62,7 @@ export const databaseCollectors: readonly Factory[] = [
   jobsCollector,
   vulnerabilitiesCollector,
   robotsCollector,
+  robotActivityCollector,
   storageCollector,
   databaseHealthCollector,
   reclaimableCollector,

@@ -403,6 +403,21 @@ const definitions = [
     ],
     '2.13-2.16',
   ),
+  ...database(
+    'audit-failures-by-user',
+    [
+      {
+        name: 'harbor_audit_failed_operations_by_user',
+        kind: 'counter',
+        unit: '{operation}',
+        help: 'Failed operations in Harbor\'s audit log by user name and operation, for the users with the most (--audit-failures.top-users); the others are summed as user="__other__". For a failed login the user is the name that was typed. A user entering or leaving the top moves its count into or out of __other__, which shows as a counter reset. Opt-in: user names are personal data.',
+        harborSource:
+          'src/pkg/auditext/event/basic.go (op_result from the response code), src/pkg/auditext/event/login/login.go',
+        attributes: ['user', 'operation'],
+      },
+    ],
+    '2.13-2.16',
+  ),
   ...database('jobs', [
     {
       name: 'harbor_job_last_execution_status',
@@ -539,6 +554,16 @@ const definitions = [
       unit: '{robot}',
       help: 'Robot accounts by state: disabled, else expired, else active (hidden robots of scan jobs left out).',
       attributes: ['state'],
+    },
+  ]),
+  ...database('robot-activity', [
+    {
+      name: 'harbor_robot_last_used_timestamp_seconds',
+      kind: 'gauge',
+      unit: 's',
+      help: "When the robot account last acted (Unix time), from Harbor's audit log: pushes, pulls and deletions of artifacts, and from Harbor 2.13 the API changes it made, for the event types Harbor's audit log records. Absent for a robot with no recorded event; kept while the exporter runs when Harbor purges the rows.",
+      harborSource: 'src/controller/robot/controller.go (logged name: prefix and stored name)',
+      attributes: ['project', 'robot'],
     },
   ]),
   ...database('storage', [

@@ -80,6 +80,10 @@ export interface ExporterConfig {
   projectsInclude: readonly string[];
   projectsExclude: readonly string[];
   tagsTop: number;
+  /** Harbor's robot name prefix, as its audit log names robots. */
+  robotNamePrefix: string;
+  /** Users with their own series in the audit-failures-by-user collector. */
+  failuresTopUsers: number;
   /** Ages in days of the reclaimable collector's not-pulled buckets, ascending. */
   unpulledDays: readonly number[];
   compat: ReadonlySet<CompatibilitySet>;
@@ -190,6 +194,8 @@ export function buildConfig(parsed: ParsedInvocation): ExporterConfig {
     projectsInclude: get('projects.include'),
     projectsExclude: get('projects.exclude'),
     tagsTop: get('tags.top'),
+    failuresTopUsers: get('audit-failures.top-users'),
+    robotNamePrefix: get('robots.name-prefix'),
     unpulledDays: parseUnpulledDays(get('reclaimable.unpulled-days'), origin('reclaimable.unpulled-days')),
     compat: new Set(get('compat')),
     otlp:

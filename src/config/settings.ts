@@ -301,6 +301,20 @@ const table = [
     help: 'Tags per repository with their own series in the tags collector; the rest are summed.',
   },
   {
+    key: 'robots.name-prefix',
+    type: 'string',
+    default: 'robot$',
+    help: "Harbor's robot name prefix (its robot_name_prefix setting), by which the audit log names robot accounts; set it when Harbor's is not the default.",
+  },
+  {
+    key: 'audit-failures.top-users',
+    type: 'int',
+    default: '10',
+    min: 1,
+    max: 1000,
+    help: 'Users with their own series in the audit-failures-by-user collector (those with the most failed operations); the rest are summed.',
+  },
+  {
     key: 'reclaimable.unpulled-days',
     type: 'list',
     default: '30,90',

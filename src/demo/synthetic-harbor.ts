@@ -122,6 +122,13 @@ export async function seedSyntheticHarbor(
 
   // Repositories, artifacts, tags, blobs. Deleted projects hold no repositories (Harbor requires that).
   const live = projects.filter((project) => !project.deleted);
+  /** Every third robot is a system robot; the others belong to a live project. */
+  const robotProject = (id: number) => (id % 3 === 0 ? undefined : live[id % live.length]!);
+  /** As Harbor stores a robot's name: `project+name` for a project's robot, `name` for a system robot. */
+  const robotStoredName = (id: number) => {
+    const project = robotProject(id);
+    return project ? `${project.name}+bot-${id}` : `bot-${id}`;
+  };
   const repositories: unknown[][] = [];
   const artifacts: unknown[][] = [];
   const tags: unknown[][] = [];
@@ -488,14 +495,22 @@ export async function seedSyntheticHarbor(
     WHERE NOT p.deleted GROUP BY p.project_id`);
 
   // Audit rows: in audit_log before 2.13; from 2.13 the newer third goes to audit_log_ext, as after an upgrade.
+  // Every third event is a robot's (as a CI pipeline pushes and pulls), by the name Harbor logs: its prefix and
+  // the stored name; a few are by a robot deleted since.
   auditRows.sort((a, b) => a.time - b.time);
   const split = hasExt ? Math.floor((auditRows.length * 2) / 3) : auditRows.length;
-  const toRow = (row: (typeof auditRows)[number]) => [
+  const auditUser = (index: number) =>
+    index % 3 !== 1
+      ? 'admin'
+      : index % 15 === 1
+        ? 'robot$retired+deploy'
+        : `robot$${robotStoredName(((index * 7) % robotCount) + 1)}`;
+  const toRow = (row: (typeof auditRows)[number], index: number) => [
     row.projectId,
     row.operation,
     row.resourceType,
     row.resource,
-    'admin',
+    auditUser(index),
     new Date(row.time).toISOString(),
   ];
   const auditColumns = ['project_id', 'operation', 'resource_type', 'resource', 'username', 'op_time'].map(
@@ -506,7 +521,12 @@ export async function seedSyntheticHarbor(
   );
   await bulkInsert(client, 'audit_log', auditColumns, auditRows.slice(0, split).map(toRow));
   if (hasExt) {
-    await bulkInsert(client, 'audit_log_ext', auditColumns, auditRows.slice(split).map(toRow));
+    await bulkInsert(
+      client,
+      'audit_log_ext',
+      auditColumns,
+      auditRows.slice(split).map((row, index) => toRow(row, split + index)),
+    );
     // Events Harbor recorded as failed (op_result false): portal logins with a wrong password, and a few
     // refused operations on other resources.
     const failures: unknown[][] = [];
@@ -694,16 +714,9 @@ export async function seedSyntheticHarbor(
   // Robots: system (project 0) and project robots; some never expire (-1), some expired, some disabled.
   const robots: unknown[][] = [];
   for (let id = 1; id <= robotCount; id++) {
-    const project = id % 3 === 0 ? 0 : live[id % live.length]!.id;
+    const project = robotProject(id);
     const expires = id % 4 === 0 ? -1 : Math.floor(now / 1000) + random.int(-30, 90) * 86_400;
-    robots.push([
-      id,
-      `robot$${project === 0 ? '' : live[id % live.length]!.name + '+'}bot-${id}`,
-      project,
-      expires,
-      id % 5 === 0,
-      true,
-    ]);
+    robots.push([id, robotStoredName(id), project?.id ?? 0, expires, id % 5 === 0, true]);
   }
   // Scan jobs create short-lived robots that Harbor hides (visible = false).
   for (let id = robotCount + 1; id <= robotCount + 2; id++) {

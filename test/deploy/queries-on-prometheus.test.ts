@@ -65,6 +65,7 @@ describe('dashboard and alert queries on a real Prometheus scraping the exporter
         `--storage.local-path=${storage}`,
         '--collector.tags',
         '--collector.reclaimable',
+        '--collector.audit-failures-by-user',
         '--refresh.interval=1h',
       ]),
     );

@@ -13,6 +13,8 @@ export class ScriptedSource implements Source<null> {
   readonly upMetric = 'harbor_database_up';
   readonly concurrency = 2;
   sessions = 0;
+  /** performance.now() when each refresh began its session. */
+  readonly sessionStarts: number[] = [];
   running = 0;
   maxRunning = 0;
   closed = false;
@@ -35,6 +37,7 @@ export class ScriptedSource implements Source<null> {
   async beginRefresh(): Promise<SourceSession<null>> {
     if (this.beginError) throw new Error(this.beginError);
     this.sessions++;
+    this.sessionStarts.push(performance.now());
     return {
       client: null,
       verify: async () => {

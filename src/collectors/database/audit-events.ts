@@ -1,3 +1,4 @@
+import { escapeLiteral } from 'pg';
 import type { HarborDatabase } from '../../sources/postgres/database-source.js';
 
 /** Harbor < 2.13 writes audit events to audit_log; from 2.13 new events go to audit_log_ext. */
@@ -41,29 +42,26 @@ export function failedOperations(name: string, by: 'resource type' | 'user'): Au
   return {
     name,
     extOnly: true,
-    key: by === 'user' ? ['coalesce(username, \'\')', 'operation'] : ['operation', 'resource_type'],
+    key: by === 'user' ? ["coalesce(username, '')", 'operation'] : ['operation', 'resource_type'],
     where: 'op_result = false',
     measure: 'count',
   };
 }
 
 /**
- * The newest event of each robot account, by user name. Robots' names start with Harbor's robot prefix (setting
- * robot_name_prefix, `robot$` by default); robots made before Harbor 2.2 keep the name `robot$...` whatever the
- * prefix.
+ * The newest event of each robot account, by user name. Robots are logged with Harbor's robot prefix
+ * (`robot_name_prefix`, `robot$` by default) before their stored name; robots made before Harbor 2.2 are stored
+ * as `robot$...` whatever the prefix.
  */
-export function robotActivity(name: string): AuditEventQuery {
+export function robotActivity(name: string, prefix: string): AuditEventQuery {
   return {
     name,
     extOnly: false,
     key: ['username', `''`],
-    where: `(starts_with(username, 'robot$') OR starts_with(username, (${ROBOT_PREFIX_SQL})))`,
+    where: `(starts_with(username, 'robot$') OR starts_with(username, ${escapeLiteral(prefix)}))`,
     measure: 'newest',
   };
 }
-
-/** Harbor's robot name prefix: its setting when one is stored, else the default. */
-export const ROBOT_PREFIX_SQL = `SELECT coalesce((SELECT nullif(v, '') FROM properties WHERE k = 'robot_name_prefix'), 'robot$')`;
 
 /**
  * A value per key (`auditKey(first, second)` of the query's key), over the audit tables: a view of the counter's

@@ -1,6 +1,11 @@
 import type { HarborDatabase } from '../../sources/postgres/database-source.js';
 import { collector } from '../types.js';
 
+/** The robots Harbor lists (r, with their project p): robots of deleted projects and hidden ones left out. */
+export const VISIBLE_ROBOTS = `FROM robot r
+LEFT JOIN project p ON p.project_id = r.project_id
+WHERE r.visible AND (coalesce(r.project_id, 0) = 0 OR (p.project_id IS NOT NULL AND NOT p.deleted))`;
+
 /**
  * Robot accounts Harbor shows (visible; scan jobs create hidden short-lived ones). project_id 0 is a system
  * robot; expiresat is Unix seconds, -1 (or 0) for never. Robots of deleted projects are left out.
@@ -11,9 +16,7 @@ SELECT r.name AS robot, coalesce(p.name, '') AS project, r.expiresat::float8 AS 
        CASE WHEN r.disabled THEN 'disabled'
             WHEN r.expiresat > 0 AND r.expiresat <= extract(epoch FROM now()) THEN 'expired'
             ELSE 'active' END AS state
-FROM robot r
-LEFT JOIN project p ON p.project_id = r.project_id
-WHERE r.visible AND (coalesce(r.project_id, 0) = 0 OR (p.project_id IS NOT NULL AND NOT p.deleted))`;
+${VISIBLE_ROBOTS}`;
 
 export const ROBOT_STATES = ['active', 'disabled', 'expired'] as const;
 
