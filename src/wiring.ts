@@ -1,3 +1,4 @@
+import { auditFailuresByUserCollector } from './collectors/database/audit-failures-by-user.js';
 import { auditFailuresCollector } from './collectors/database/audit-failures.js';
 import { databaseHealthCollector } from './collectors/database/database-health.js';
 import { jobsCollector } from './collectors/database/jobs.js';
@@ -59,6 +60,7 @@ export const databaseCollectors: readonly Factory[] = [
   tagsCollector,
   repositoryInfoCollector,
   auditFailuresCollector,
+  auditFailuresByUserCollector,
   jobsCollector,
   vulnerabilitiesCollector,
   robotsCollector,

@@ -195,7 +195,7 @@ export function buildConfig(parsed: ParsedInvocation): ExporterConfig {
     projectsExclude: get('projects.exclude'),
     tagsTop: get('tags.top'),
     failuresTopUsers: get('audit-failures.top-users'),
-    robotNamePrefix: get('robots.name-prefix'),
+    robotNamePrefix: robotNamePrefix(get('robots.name-prefix'), origin('robots.name-prefix')),
     unpulledDays: parseUnpulledDays(get('reclaimable.unpulled-days'), origin('reclaimable.unpulled-days')),
     compat: new Set(get('compat')),
     otlp:
@@ -217,6 +217,13 @@ export function buildConfig(parsed: ParsedInvocation): ExporterConfig {
 
 /** A bounded number of buckets keeps the series per project fixed. */
 const MAX_UNPULLED_BUCKETS = 5;
+
+/** An empty prefix would make every user a robot. */
+function robotNamePrefix(prefix: string, origin: string): string {
+  if (prefix.trim() === '')
+    throw new ConfigError('robots.name-prefix', origin, "must not be empty (Harbor's default is robot$)");
+  return prefix;
+}
 
 function parseUnpulledDays(items: readonly string[], origin: string): number[] {
   const days = items.map((item) => {

@@ -119,3 +119,14 @@ describe('database.url parameters', () => {
     }
   });
 });
+
+describe("Harbor's robot name prefix", () => {
+  it("defaults to Harbor's, takes another, and refuses an empty one that would make every user a robot", () => {
+    assert.equal(config([]).robotNamePrefix, 'robot$');
+    assert.equal(config(['--robots.name-prefix=harbor@']).robotNamePrefix, 'harbor@');
+    const error = configError(() => config([], { HARBOR_EXPORTER_ROBOTS_NAME_PREFIX: ' ' }));
+    assert.equal(error.setting, 'robots.name-prefix');
+    assert.equal(error.origin, 'environment HARBOR_EXPORTER_ROBOTS_NAME_PREFIX');
+    assert.match(error.message, /must not be empty/);
+  });
+});
