@@ -8,11 +8,12 @@
  * Prints a report and writes the raw figures to .tmp/bench-results.json.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import pg from 'pg';
 import { PostgresServer } from '../src/demo/postgres-server.js';
 import { seedSyntheticHarbor } from '../src/demo/synthetic-harbor.js';
+import { compileForBench } from './build.js';
 import type { MeasureInput, MeasureResult } from './measure.js';
 
 const DEFAULT_SIZES = [3000, 30000];
@@ -186,23 +187,9 @@ function report(results: readonly SizeReport[], machine: Record<string, string>)
   return lines.join('\n');
 }
 
-/** Compiles the project as `npm run build` does, into a directory of the benchmark's own. */
-function compile(): void {
-  const tsc = spawnSync(
-    process.execPath,
-    ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--outDir', BUILD_DIR],
-    {
-      encoding: 'utf8',
-    },
-  );
-  // Type errors elsewhere do not stop tsc from writing JavaScript; a missing file would.
-  if (!existsSync(`${BUILD_DIR}/bench/measure.js`))
-    throw new Error(`compiling failed: ${tsc.stdout}${tsc.stderr}`);
-}
-
 async function main(): Promise<void> {
   const sizes = sizesWanted();
-  if (!throughTsx) compile();
+  if (!throughTsx) compileForBench('.', BUILD_DIR);
   const server = await PostgresServer.start();
   try {
     const probe = new pg.Client(server.clientConfig());

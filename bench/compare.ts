@@ -1,0 +1,135 @@
+/**
+ * npm run bench:compare -- REF [SIZE] [PAIRS]: measures the refresh of this checkout against the code at git REF,
+ * alternately (this, REF, REF, this, ...) on one seeded database, so that both meet the same machine load; prints
+ * each run and the ratio of the medians. REF is checked out in .tmp/compare/ with its own dependencies (npm ci the
+ * first time). SIZE is 3000 repositories by default, PAIRS 7. BENCH_EXPORTER_FLAGS applies to both sides, e.g.
+ * to switch off collectors REF does not have.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { PostgresServer } from '../src/demo/postgres-server.js';
+import { seedSyntheticHarbor } from '../src/demo/synthetic-harbor.js';
+import { compileForBench } from './build.js';
+import type { MeasureInput, MeasureResult } from './measure.js';
+
+function run(command: string, args: string[], cwd: string): string {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+/** A compiled checkout of REF, made once and kept in .tmp/compare/<commit>. */
+function checkoutOf(ref: string): { commit: string; buildDir: string } {
+  const commit = run('git', ['rev-parse', '--short', `${ref}^{commit}`], '.');
+  const dir = resolve('.tmp/compare', commit);
+  if (!existsSync(dir)) {
+    mkdirSync('.tmp/compare', { recursive: true });
+    run('git', ['worktree', 'add', '--detach', dir, commit], '.');
+  }
+  if (!existsSync(join(dir, 'node_modules'))) run('npm', ['ci', '--no-audit', '--no-fund'], dir);
+  const buildDir = join(dir, '.tmp/bench-build');
+  compileForBench(dir, buildDir);
+  return { commit, buildDir };
+}
+
+function measure(buildDir: string, input: MeasureInput): MeasureResult {
+  const child = spawnSync(process.execPath, [join(buildDir, 'bench/measure.js'), JSON.stringify(input)], {
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (child.status !== 0) throw new Error(`measuring with ${buildDir} failed (exit ${child.status})`);
+  return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as MeasureResult;
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+const ms = (seconds: number) => (seconds * 1000).toFixed(1);
+
+async function main(): Promise<void> {
+  const [ref, sizeText = '3000', pairsText = '7'] = process.argv.slice(2);
+  if (!ref) throw new Error('usage: npm run bench:compare -- REF [SIZE] [PAIRS]');
+  const repositories = Number(sizeText);
+  const pairs = Number(pairsText);
+  const other = checkoutOf(ref);
+  const own = resolve('.tmp/bench-build');
+  compileForBench('.', own);
+
+  const server = await PostgresServer.start();
+  try {
+    const database = `compare_${repositories}`;
+    const root = new pg.Client(server.clientConfig());
+    await root.connect();
+    await root.query(`CREATE DATABASE ${database}`);
+    await root.end();
+    const client = new pg.Client(server.clientConfig(database));
+    await client.connect();
+    await seedSyntheticHarbor(client, { repositories, seed: 1, release: '2.15' });
+    await client.query('VACUUM ANALYZE');
+    await client.end();
+
+    const input: MeasureInput = {
+      repositories,
+      databaseUrl: server.url(database),
+      clientConfig: {
+        host: server.host,
+        port: server.port,
+        user: server.user,
+        password: server.password,
+        database,
+      },
+      steadyRefreshes: repositories <= 5000 ? 25 : 5,
+      seedApproachRuns: 0,
+    };
+    const runs = { own: [] as MeasureResult[], other: [] as MeasureResult[] };
+    for (let pair = 0; pair < pairs; pair++) {
+      // Each side goes first in every other pair, so that neither always meets a warmer machine.
+      const order = pair % 2 === 0 ? (['own', 'other'] as const) : (['other', 'own'] as const);
+      for (const side of order) runs[side].push(measure(side === 'own' ? own : other.buildDir, input));
+      console.log(
+        `pair ${pair + 1}: refresh this ${ms(runs.own.at(-1)!.refreshSeconds)} ms, ${other.commit} ${ms(runs.other.at(-1)!.refreshSeconds)} ms`,
+      );
+    }
+    const report = (
+      label: string,
+      pick: (result: MeasureResult) => number,
+      unit: (value: number) => string,
+    ) => {
+      const mine = median(runs.own.map(pick));
+      const theirs = median(runs.other.map(pick));
+      console.log(
+        `${label}: this ${unit(mine)}, ${other.commit} ${unit(theirs)}, this / ${other.commit} ${(mine / theirs).toFixed(2)}`,
+      );
+    };
+    console.log(`\n${repositories} repositories, ${pairs} pairs, medians:`);
+    report(
+      'refresh',
+      (result) => result.refreshSeconds,
+      (seconds) => `${ms(seconds)} ms`,
+    );
+    report(
+      'first refresh',
+      (result) => result.firstRefreshSeconds,
+      (seconds) => `${ms(seconds)} ms`,
+    );
+    report(
+      'peak resident memory',
+      (result) => result.peakRssBytes,
+      (bytes) => `${(bytes / 1e6).toFixed(0)} MB`,
+    );
+    report(
+      'scrape, one client',
+      (result) => result.scrapeSingle.medianMs,
+      (value) => `${value.toFixed(1)} ms`,
+    );
+  } finally {
+    await server.destroy();
+  }
+}
+
+await main();
