@@ -2,8 +2,9 @@
  * npm run bench:compare -- REF [SIZE] [PAIRS]: measures the refresh of this checkout against the code at git REF,
  * alternately (this, REF, REF, this, ...) on one seeded database, so that both meet the same machine load; prints
  * each run and the ratio of the medians. REF is checked out in .tmp/compare/ with its own dependencies (npm ci the
- * first time). SIZE is 3000 repositories by default, PAIRS 7. BENCH_EXPORTER_FLAGS applies to both sides, e.g.
- * to switch off collectors REF does not have.
+ * first time). SIZE is 3000 repositories by default, PAIRS 7. BENCH_EXPORTER_FLAGS applies to both sides;
+ * BENCH_THIS_FLAGS to this checkout alone, e.g. to switch off collectors REF does not have. BENCH_THIS_REF measures
+ * that git ref in place of this checkout, to compare two commits of the past.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -34,8 +35,9 @@ function checkoutOf(ref: string): { commit: string; buildDir: string } {
   return { commit, buildDir };
 }
 
-function measure(buildDir: string, input: MeasureInput): MeasureResult {
+function measure(buildDir: string, input: MeasureInput, exporterFlags: string): MeasureResult {
   const child = spawnSync(process.execPath, [join(buildDir, 'bench/measure.js'), JSON.stringify(input)], {
+    env: { ...process.env, BENCH_EXPORTER_FLAGS: exporterFlags },
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -57,8 +59,11 @@ async function main(): Promise<void> {
   const repositories = Number(sizeText);
   const pairs = Number(pairsText);
   const other = checkoutOf(ref);
-  const own = resolve('.tmp/bench-build');
-  compileForBench('.', own);
+  const thisRef = process.env.BENCH_THIS_REF;
+  const thisCheckout = thisRef ? checkoutOf(thisRef) : undefined;
+  const own = thisCheckout?.buildDir ?? resolve('.tmp/bench-build');
+  if (!thisCheckout) compileForBench('.', own);
+  const thisName = thisCheckout?.commit ?? 'this';
 
   const server = await PostgresServer.start();
   try {
@@ -86,13 +91,21 @@ async function main(): Promise<void> {
       steadyRefreshes: repositories <= 5000 ? 25 : 5,
       seedApproachRuns: 0,
     };
+    const common = process.env.BENCH_EXPORTER_FLAGS ?? '';
+    const thisOnly = process.env.BENCH_THIS_FLAGS ?? '';
     const runs = { own: [] as MeasureResult[], other: [] as MeasureResult[] };
     for (let pair = 0; pair < pairs; pair++) {
       // Each side goes first in every other pair, so that neither always meets a warmer machine.
       const order = pair % 2 === 0 ? (['own', 'other'] as const) : (['other', 'own'] as const);
-      for (const side of order) runs[side].push(measure(side === 'own' ? own : other.buildDir, input));
+      for (const side of order) {
+        runs[side].push(
+          side === 'own'
+            ? measure(own, input, `${common} ${thisOnly}`)
+            : measure(other.buildDir, input, common),
+        );
+      }
       console.log(
-        `pair ${pair + 1}: refresh this ${ms(runs.own.at(-1)!.refreshSeconds)} ms, ${other.commit} ${ms(runs.other.at(-1)!.refreshSeconds)} ms`,
+        `pair ${pair + 1}: refresh ${thisName} ${ms(runs.own.at(-1)!.refreshSeconds)} ms, ${other.commit} ${ms(runs.other.at(-1)!.refreshSeconds)} ms`,
       );
     }
     const report = (
@@ -103,7 +116,7 @@ async function main(): Promise<void> {
       const mine = median(runs.own.map(pick));
       const theirs = median(runs.other.map(pick));
       console.log(
-        `${label}: this ${unit(mine)}, ${other.commit} ${unit(theirs)}, this / ${other.commit} ${(mine / theirs).toFixed(2)}`,
+        `${label}: ${thisName} ${unit(mine)}, ${other.commit} ${unit(theirs)}, ${thisName} / ${other.commit} ${(mine / theirs).toFixed(2)}`,
       );
     };
     console.log(`\n${repositories} repositories, ${pairs} pairs, medians:`);
