@@ -135,6 +135,12 @@ async function main(): Promise<void> {
       (result) => result.peakRssBytes,
       (bytes) => `${(bytes / 1e6).toFixed(0)} MB`,
     );
+    report('series', (result) => result.series, String);
+    report(
+      'gzip body',
+      (result) => result.metricsGzipBytes,
+      (bytes) => `${(bytes / 1e3).toFixed(0)} kB`,
+    );
     report(
       'scrape, one client',
       (result) => result.scrapeSingle.medianMs,
