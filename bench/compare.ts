@@ -3,7 +3,9 @@
  * alternately (this, REF, REF, this, ...) on one seeded database, so that both meet the same machine load; prints
  * each run and the ratio of the medians. REF is checked out in .tmp/compare/ with its own dependencies (npm ci the
  * first time). SIZE is 3000 repositories by default, PAIRS 7. BENCH_EXPORTER_FLAGS applies to both sides;
- * BENCH_THIS_FLAGS to this checkout alone, e.g. to switch off collectors REF does not have. BENCH_THIS_REF measures
+ * BENCH_THIS_FLAGS to this checkout alone, e.g. to switch off collectors REF does not have. Each side runs with
+ * the Node flags of this checkout's image (Dockerfile ENTRYPOINT), as `npm run bench` does: older commits set
+ * their heap flag at run time instead. BENCH_THIS_REF measures
  * that git ref in place of this checkout, to compare two commits of the past.
  */
 import { spawnSync } from 'node:child_process';
@@ -12,7 +14,7 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { PostgresServer } from '../src/demo/postgres-server.js';
 import { seedSyntheticHarbor } from '../src/demo/synthetic-harbor.js';
-import { compileForBench } from './build.js';
+import { compileForBench, imageNodeFlags } from './build.js';
 import type { MeasureInput, MeasureResult } from './measure.js';
 
 function run(command: string, args: string[], cwd: string): string {
@@ -36,7 +38,8 @@ function checkoutOf(ref: string): { commit: string; buildDir: string } {
 }
 
 function measure(buildDir: string, input: MeasureInput, exporterFlags: string): MeasureResult {
-  const child = spawnSync(process.execPath, [join(buildDir, 'bench/measure.js'), JSON.stringify(input)], {
+  const program = [...imageNodeFlags(), join(buildDir, 'bench/measure.js'), JSON.stringify(input)];
+  const child = spawnSync(process.execPath, program, {
     env: { ...process.env, BENCH_EXPORTER_FLAGS: exporterFlags },
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,

@@ -8,12 +8,12 @@
  * Prints a report and writes the raw figures to .tmp/bench-results.json.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import pg from 'pg';
 import { PostgresServer } from '../src/demo/postgres-server.js';
 import { seedSyntheticHarbor } from '../src/demo/synthetic-harbor.js';
-import { compileForBench } from './build.js';
+import { compileForBench, imageNodeFlags } from './build.js';
 import type { MeasureInput, MeasureResult } from './measure.js';
 
 const DEFAULT_SIZES = [3000, 30000];
@@ -25,12 +25,6 @@ const throughTsx = process.argv.includes('--tsx');
  * the image's ENTRYPOINT starts the exporter with, so that the figures are the image's.
  */
 const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? imageNodeFlags().join(' ')).split(' ').filter(Boolean);
-
-function imageNodeFlags(): string[] {
-  const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(readFileSync('Dockerfile', 'utf8'));
-  if (!entrypoint) throw new Error('Dockerfile has no ENTRYPOINT in exec form');
-  return (JSON.parse(entrypoint[1]!) as string[]).filter((argument) => argument.startsWith('--'));
-}
 
 function sizesWanted(): number[] {
   const arguments_ = process.argv.slice(2).filter((argument) => !argument.startsWith('--'));
