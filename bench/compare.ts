@@ -138,6 +138,10 @@ async function main(): Promise<void> {
       (result) => result.peakRssBytes,
       (bytes) => `${(bytes / 1e6).toFixed(0)} MB`,
     );
+    const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+    report('resident memory with modules loaded', (result) => result.baselineRssBytes, megabytes);
+    report('resident memory after', (result) => result.rssBytes, megabytes);
+    report('heap used after', (result) => result.heapUsedBytes, megabytes);
     report('series', (result) => result.series, String);
     report(
       'gzip body',
