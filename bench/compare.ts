@@ -11,11 +11,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import pg from 'pg';
 import { PostgresServer } from '../src/demo/postgres-server.js';
-import { seedSyntheticHarbor } from '../src/demo/synthetic-harbor.js';
 import { compileForBench, imageNodeFlags } from './build.js';
 import type { MeasureInput, MeasureResult } from './measure.js';
+import { runMeasure, seedForMeasuring, type SeededDatabase } from './measuring.js';
 
 function run(command: string, args: string[], cwd: string): string {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
@@ -38,15 +37,10 @@ function checkoutOf(ref: string): { commit: string; buildDir: string } {
 }
 
 function measure(buildDir: string, input: MeasureInput, exporterFlags: string): MeasureResult {
-  const program = [...imageNodeFlags(), join(buildDir, 'bench/measure.js'), JSON.stringify(input)];
-  const child = spawnSync(process.execPath, program, {
-    env: { ...process.env, BENCH_EXPORTER_FLAGS: exporterFlags },
-    encoding: 'utf8',
-    maxBuffer: 16 * 1024 * 1024,
-    stdio: ['ignore', 'pipe', 'inherit'],
+  return runMeasure([...imageNodeFlags(), join(buildDir, 'bench/measure.js')], input, {
+    ...process.env,
+    BENCH_EXPORTER_FLAGS: exporterFlags,
   });
-  if (child.status !== 0) throw new Error(`measuring with ${buildDir} failed (exit ${child.status})`);
-  return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as MeasureResult;
 }
 
 const median = (values: readonly number[]) => {
@@ -69,31 +63,10 @@ async function main(): Promise<void> {
   const thisName = thisCheckout?.commit ?? 'this';
 
   const server = await PostgresServer.start();
+  let seeded: SeededDatabase | undefined;
   try {
-    const database = `compare_${repositories}`;
-    const root = new pg.Client(server.clientConfig());
-    await root.connect();
-    await root.query(`CREATE DATABASE ${database}`);
-    await root.end();
-    const client = new pg.Client(server.clientConfig(database));
-    await client.connect();
-    await seedSyntheticHarbor(client, { repositories, seed: 1, release: '2.15' });
-    await client.query('VACUUM ANALYZE');
-    await client.end();
-
-    const input: MeasureInput = {
-      repositories,
-      databaseUrl: server.url(database),
-      clientConfig: {
-        host: server.host,
-        port: server.port,
-        user: server.user,
-        password: server.password,
-        database,
-      },
-      steadyRefreshes: repositories <= 5000 ? 25 : 5,
-      seedApproachRuns: 0,
-    };
+    seeded = await seedForMeasuring(server, `compare_${repositories}`, repositories, 0);
+    const { input } = seeded;
     const common = process.env.BENCH_EXPORTER_FLAGS ?? '';
     const thisOnly = process.env.BENCH_THIS_FLAGS ?? '';
     const runs = { own: [] as MeasureResult[], other: [] as MeasureResult[] };
@@ -154,6 +127,8 @@ async function main(): Promise<void> {
       (value) => `${value.toFixed(1)} ms`,
     );
   } finally {
+    // Its connection first: the server ends it on the way down, an error nobody would listen for.
+    await seeded?.drop();
     await server.destroy();
   }
 }

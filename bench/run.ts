@@ -7,14 +7,13 @@
  * exporter settings (e.g. --database.max-connections=3).
  * Prints a report and writes the raw figures to .tmp/bench-results.json.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import pg from 'pg';
 import { PostgresServer } from '../src/demo/postgres-server.js';
-import { seedSyntheticHarbor } from '../src/demo/synthetic-harbor.js';
 import { compileForBench, imageNodeFlags } from './build.js';
-import type { MeasureInput, MeasureResult } from './measure.js';
+import type { MeasureResult } from './measure.js';
+import { runMeasure, seedForMeasuring, type SeededDatabase } from './measuring.js';
 
 const DEFAULT_SIZES = [3000, 30000];
 
@@ -40,55 +39,25 @@ function sizesWanted(): number[] {
 
 interface SizeReport extends MeasureResult {
   seedSeconds: number;
-  rows: Awaited<ReturnType<typeof seedSyntheticHarbor>>;
+  rows: SeededDatabase['rows'];
 }
 
 async function benchmarkSize(server: PostgresServer, repositories: number): Promise<SizeReport> {
-  const database = `bench_${repositories}`;
-  const root = new pg.Client(server.clientConfig());
-  await root.connect();
-  await root.query(`DROP DATABASE IF EXISTS ${database}`);
-  await root.query(`CREATE DATABASE ${database}`);
+  const seeded = await seedForMeasuring(
+    server,
+    `bench_${repositories}`,
+    repositories,
+    repositories <= 5000 ? 5 : 1,
+  );
   try {
-    const client = new pg.Client(server.clientConfig(database));
-    await client.connect();
-    const seeding = performance.now();
-    const rows = await seedSyntheticHarbor(client, { repositories, seed: 1, release: '2.15' });
-    const seedSeconds = (performance.now() - seeding) / 1000;
-    await client.query('VACUUM ANALYZE');
-    await client.end();
+    const { rows, seedSeconds } = seeded;
     console.log(
       `  seeded ${repositories} repositories in ${seedSeconds.toFixed(1)} s: ${JSON.stringify(rows)}`,
     );
-
-    const input: MeasureInput = {
-      repositories,
-      databaseUrl: server.url(database),
-      clientConfig: {
-        host: server.host,
-        port: server.port,
-        user: server.user,
-        password: server.password,
-        database,
-      },
-      // Small registries refresh in tens of ms, where the machine's noise shows most: more runs of both sides,
-      // steadier medians.
-      steadyRefreshes: repositories <= 5000 ? 25 : 5,
-      seedApproachRuns: repositories <= 5000 ? 5 : 1,
-    };
     const program = throughTsx ? ['--import', 'tsx', 'bench/measure.ts'] : [`${BUILD_DIR}/bench/measure.js`];
-    const child = spawnSync(process.execPath, [...nodeFlags, ...program, JSON.stringify(input)], {
-      encoding: 'utf8',
-      maxBuffer: 16 * 1024 * 1024,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    if (child.status !== 0)
-      throw new Error(`measuring ${repositories} repositories failed (exit ${child.status})`);
-    const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as MeasureResult;
-    return { ...result, seedSeconds, rows };
+    return { ...runMeasure([...nodeFlags, ...program], seeded.input), seedSeconds, rows };
   } finally {
-    await root.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await root.end();
+    await seeded.drop();
   }
 }
 
