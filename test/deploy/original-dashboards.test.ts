@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { notPublished } from '../../src/catalog/compat-notes.js';
 import { catalog } from '../../src/catalog/index.js';
-import { PrometheusServer, requirePrometheus } from '../end-to-end/prometheus-server.js';
-import { startTestExporter, testConfig, type RunningTestExporter } from '../harness/exporter.js';
-import { startSimulatedHarbor, type SimulatedHarbor } from '../harness/harbor-api-simulator.js';
+import { requirePrometheus, type PrometheusServer } from '../end-to-end/prometheus-server.js';
+import type { SimulatedHarbor } from '../harness/harbor-api-simulator.js';
 import { panelsOf, readDashboard } from './dashboard-queries.js';
 import { isRecord, readYaml } from './repo-files.js';
+import { startScrapedExporter, type ScrapedExporter } from './scraped-exporter.js';
 
 // Dashboards written for Harbor's built-in exporter (goharbor/harbor contrib/grafana-dashboard/metrics-example.json)
 // and for c4po/harbor_exporter (grafana/harbor-overview.json), verbatim; their origin and commit are in
@@ -78,23 +78,20 @@ function whyNotPublished(name: string): string | undefined {
 }
 
 describe("the old exporters' dashboards and rules, run by a real Prometheus", { skip }, () => {
+  let scraped: ScrapedExporter;
   let harbor: SimulatedHarbor;
-  let running: RunningTestExporter;
   let prometheus: PrometheusServer;
 
   before(async () => {
-    harbor = await startSimulatedHarbor({ repositories: 30, projects: 6, seed: 19 });
-    running = await startTestExporter(
-      testConfig([...harbor.exporterFlags(), '--compat=seed,harbor', '--refresh.interval=1h']),
-    );
-    await running.refreshAll();
     const { prometheus: binary } = binaries as { prometheus: string };
-    prometheus = await PrometheusServer.scraping(binary, job, running.url);
+    scraped = await startScrapedExporter(binary, job, { repositories: 30, projects: 6, seed: 19 }, [
+      '--compat=seed,harbor',
+      '--refresh.interval=1h',
+    ]);
+    ({ harbor, prometheus } = scraped);
   });
   after(async () => {
-    await prometheus?.stop();
-    await running?.stop();
-    await harbor?.stop();
+    await scraped?.stop();
   });
 
   it('knows every name the queries read: published by a set, or listed in the docs as not published', () => {

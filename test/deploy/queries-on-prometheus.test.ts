@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { catalog, exposedName } from '../../src/catalog/index.js';
-import { PrometheusServer, requirePrometheus } from '../end-to-end/prometheus-server.js';
-import { startTestExporter, testConfig, type RunningTestExporter } from '../harness/exporter.js';
-import { startSimulatedHarbor, type SimulatedHarbor } from '../harness/harbor-api-simulator.js';
+import { requirePrometheus, type PrometheusServer } from '../end-to-end/prometheus-server.js';
 import { dashboardQueries, type DashboardQuery } from './dashboard-queries.js';
 import { isRecord, readYaml } from './repo-files.js';
+import { startScrapedExporter, type ScrapedExporter } from './scraped-exporter.js';
 
 const binaries = requirePrometheus();
 const skip = 'skip' in binaries ? binaries.skip : false;
@@ -52,31 +51,23 @@ function alertExpressions(): Map<string, string> {
 }
 
 describe('dashboard and alert queries on a real Prometheus scraping the exporter', { skip }, () => {
-  let harbor: SimulatedHarbor;
-  let running: RunningTestExporter;
+  let scraped: ScrapedExporter;
   let prometheus: PrometheusServer;
   const storage = mkdtempSync(join(tmpdir(), 'harbor-exporter-registry-'));
 
   before(async () => {
-    harbor = await startSimulatedHarbor({ repositories: 40, projects: 8, seed: 17 });
-    running = await startTestExporter(
-      testConfig([
-        ...harbor.exporterFlags(),
-        `--storage.local-path=${storage}`,
-        '--collector.tags',
-        '--collector.reclaimable',
-        '--collector.audit-failures-by-user',
-        '--refresh.interval=1h',
-      ]),
-    );
-    await running.refreshAll();
     const { prometheus: binary } = binaries as { prometheus: string };
-    prometheus = await PrometheusServer.scraping(binary, job, running.url);
+    scraped = await startScrapedExporter(binary, job, { repositories: 40, projects: 8, seed: 17 }, [
+      `--storage.local-path=${storage}`,
+      '--collector.tags',
+      '--collector.reclaimable',
+      '--collector.audit-failures-by-user',
+      '--refresh.interval=1h',
+    ]);
+    ({ prometheus } = scraped);
   });
   after(async () => {
-    await prometheus?.stop();
-    await running?.stop();
-    await harbor?.stop();
+    await scraped?.stop();
     rmSync(storage, { recursive: true, force: true });
   });
 
