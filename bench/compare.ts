@@ -5,7 +5,8 @@
  * first time). SIZE is 3000 repositories by default, PAIRS 7. BENCH_EXPORTER_FLAGS applies to both sides;
  * BENCH_THIS_FLAGS to this checkout alone, e.g. to switch off collectors REF does not have. Each side runs with
  * the Node flags of this checkout's image (Dockerfile ENTRYPOINT), as `npm run bench` does: older commits set
- * their heap flag at run time instead. BENCH_THIS_REF measures
+ * their heap flag at run time instead; BENCH_THIS_NODE_FLAGS replaces this side's Node flags, to weigh a change of
+ * the image's flags on the same code (REF = HEAD). BENCH_THIS_REF measures
  * that git ref in place of this checkout, to compare two commits of the past.
  */
 import { spawnSync } from 'node:child_process';
@@ -36,8 +37,13 @@ function checkoutOf(ref: string): { commit: string; buildDir: string } {
   return { commit, buildDir };
 }
 
-function measure(buildDir: string, input: MeasureInput, exporterFlags: string): MeasureResult {
-  return runMeasure([...imageNodeFlags(), join(buildDir, 'bench/measure.js')], input, {
+function measure(
+  buildDir: string,
+  input: MeasureInput,
+  exporterFlags: string,
+  nodeFlags: readonly string[],
+): MeasureResult {
+  return runMeasure([...nodeFlags, join(buildDir, 'bench/measure.js')], input, {
     ...process.env,
     BENCH_EXPORTER_FLAGS: exporterFlags,
   });
@@ -69,6 +75,7 @@ async function main(): Promise<void> {
     const { input } = seeded;
     const common = process.env.BENCH_EXPORTER_FLAGS ?? '';
     const thisOnly = process.env.BENCH_THIS_FLAGS ?? '';
+    const thisNodeFlags = process.env.BENCH_THIS_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? imageNodeFlags();
     const runs = { own: [] as MeasureResult[], other: [] as MeasureResult[] };
     for (let pair = 0; pair < pairs; pair++) {
       // Each side goes first in every other pair, so that neither always meets a warmer machine.
@@ -76,8 +83,8 @@ async function main(): Promise<void> {
       for (const side of order) {
         runs[side].push(
           side === 'own'
-            ? measure(own, input, `${common} ${thisOnly}`)
-            : measure(other.buildDir, input, common),
+            ? measure(own, input, `${common} ${thisOnly}`, thisNodeFlags)
+            : measure(other.buildDir, input, common, imageNodeFlags()),
         );
       }
       console.log(
