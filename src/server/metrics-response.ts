@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import Negotiator from 'negotiator';
 import type { RenderedMetrics } from '../telemetry/pipeline.js';
 
@@ -10,9 +11,10 @@ export function acceptsGzip(request: IncomingMessage): boolean {
 }
 
 /**
- * Sends the rendered metrics, gzip-compressed when the client accepts it. The body goes out as fast as the client
- * reads it (backpressure): a client that stops reading holds a socket buffer's worth, not a copy of the body
- * (over TLS each write would otherwise be encrypted into a buffer of its own at once).
+ * Sends the rendered metrics, gzip-compressed when the client accepts it. A client that stops reading holds at
+ * most a megabyte of its own, never a copy of the body: the gzip, which exists already, is written at once over
+ * plain TCP (the socket keeps references to its parts); over TLS, where each write is encrypted into a buffer of
+ * its own, and for the plain text, which is rendered as it is sent, the body goes out as the client reads it.
  */
 export function sendMetrics(
   request: IncomingMessage,
@@ -29,21 +31,25 @@ export function sendMetrics(
     ...(gzipOk ? { 'content-encoding': 'gzip' } : {}),
   });
   if (request.method === 'HEAD') return void response.end();
-  sendParts(response, body.parts);
+  const encrypted = (request.socket as Partial<TLSSocket>).encrypted === true;
+  sendParts(response, body.parts, gzipOk && !encrypted ? Infinity : BUFFERED_BYTES);
 }
 
+/** Bytes a response may hold unsent (over TLS, encrypted) before its next part waits for the client. */
+const BUFFERED_BYTES = 1024 * 1024;
+
 /**
- * Writes the parts one after another, the next only once the socket has taken the previous ones ('drain'). The
- * plain text is rendered as the client reads it, a part ahead at most: a client that stops reading stops the
- * rendering, and no decompressed copy exists per client. (stream.pipeline over Readable.from does the same at
- * 0.3 ms more per response.)
+ * Writes the parts one after another, holding back the next while `buffered` bytes or more wait unsent, until the
+ * client has taken them ('drain'): a client that stops reading stops the rendering of a plain text. (Waiting at
+ * every part, as stream.pipeline does, took 0.3 ms more per response at 3,000 repositories, 5 ms at 30,000.)
  */
-function sendParts(response: ServerResponse, parts: Iterable<Buffer>): void {
+function sendParts(response: ServerResponse, parts: Iterable<Buffer>, buffered: number): void {
   const iterator = parts[Symbol.iterator]();
   const writeMore = () => {
     try {
       for (let part = iterator.next(); !part.done; part = iterator.next()) {
-        if (!response.write(part.value)) return void response.once('drain', writeMore);
+        response.write(part.value);
+        if (response.writableLength >= buffered) return void response.once('drain', writeMore);
       }
       response.end();
     } catch {
