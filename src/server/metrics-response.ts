@@ -13,8 +13,10 @@ export function acceptsGzip(request: IncomingMessage): boolean {
 /**
  * Sends the rendered metrics, gzip-compressed when the client accepts it. A client that stops reading holds at
  * most a megabyte of its own, never a copy of the body: the gzip, which exists already, is written at once over
- * plain TCP (the socket keeps references to its parts); over TLS, where each write is encrypted into a buffer of
- * its own, and for the plain text, which is rendered as it is sent, the body goes out as the client reads it.
+ * plain TCP (the socket keeps references to its parts, shared by every client of that render, and kept alive by
+ * a client that stops reading until the response timeout ends it); over TLS, where each write is encrypted into a
+ * buffer of its own, and for the plain text, which is rendered as it is sent, the body goes out as the client
+ * reads it.
  */
 export function sendMetrics(
   request: IncomingMessage,
