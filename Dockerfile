@@ -37,6 +37,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 CMD ["nod
 # V8's heap growth is a start-up flag, not one to change at run time, and Node does not take it in NODE_OPTIONS.
 # Each refresh replaces the published data wholesale; collecting at 20% growth instead of V8's default (which lets
 # the garbage reach two to four times the live data) keeps the peak near the live size: at 100,000 repositories
-# 300 MB instead of 670 MB. A young generation of 8 MB semi-spaces instead of 16 takes another 30 MB off that peak
-# for the same refresh time (docs/benchmarks.md). NODE_OPTIONS (e.g. --max-old-space-size) adds to these flags.
+# 280 MB instead of 670 MB. The young generation of 8 MB semi-spaces instead of 16 takes 30 MB off that peak (308
+# MB with 16) for the same refresh time (docs/benchmarks.md). NODE_OPTIONS (e.g. --max-old-space-size) adds to these flags.
 ENTRYPOINT ["node", "--heap-growing-percent=20", "--max-semi-space-size=8", "/app/dist/src/cli.js"]

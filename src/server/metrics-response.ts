@@ -43,7 +43,7 @@ const BUFFERED_BYTES = 1024 * 1024;
 /**
  * Writes the parts one after another, holding back the next while `buffered` bytes or more wait unsent, until the
  * client has taken them ('drain'): a client that stops reading stops the rendering of a plain text. (Waiting at
- * every part, as stream.pipeline does, took 0.3 ms more per response at 3,000 repositories, 5 ms at 30,000.)
+ * every part, as stream.pipeline does, took 0.3 ms more per 255 kB response.)
  */
 function sendParts(response: ServerResponse, parts: Iterable<Buffer>, buffered: number): void {
   const iterator = parts[Symbol.iterator]();
